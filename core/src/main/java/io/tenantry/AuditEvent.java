@@ -1,0 +1,70 @@
+package io.tenantry;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something an operator must be able to reconstruct later: a cross-tenant (system-scope) access, or
+ * a change to the tenant catalogue. Delivered to an {@link io.tenantry.spi.AuditSink}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class AuditEvent {
+
+    /** What happened. */
+    public enum Kind {
+        /** A system scope was opened for cross-tenant work; {@link #detail()} holds the reason. */
+        SYSTEM_SCOPE_OPENED,
+        /** A system scope was closed; {@link #detail()} holds the reason it was opened with. */
+        SYSTEM_SCOPE_CLOSED,
+        /** A tenant was added to the directory. */
+        TENANT_REGISTERED,
+        /** A tenant's catalogue entry changed. */
+        TENANT_UPDATED
+    }
+
+    private final Kind kind;
+    private final @Nullable TenantId tenant;
+    private final String detail;
+    private final String thread;
+    private final Instant at;
+
+    public AuditEvent(Kind kind, @Nullable TenantId tenant, String detail) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.tenant = tenant;
+        this.detail = Objects.requireNonNull(detail, "detail");
+        this.thread = Thread.currentThread().getName();
+        this.at = Instant.now();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Returns the tenant concerned; empty for system-scope events. */
+    public Optional<TenantId> tenant() {
+        return Optional.ofNullable(tenant);
+    }
+
+    /** Returns the reason or description given by the code that caused the event. */
+    public String detail() {
+        return detail;
+    }
+
+    /** Returns the name of the thread the event happened on. */
+    public String thread() {
+        return thread;
+    }
+
+    public Instant at() {
+        return at;
+    }
+
+    @Override
+    public String toString() {
+        return kind + (tenant == null ? "" : " tenant=" + tenant) + " detail=\"" + detail + "\" thread=" + thread
+                + " at=" + at;
+    }
+}
