@@ -1,0 +1,42 @@
+package io.tenantry.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.TenantId;
+
+/** The COLLECTION model. */
+final class CollectionIsolation extends MongoIsolation {
+
+    private final MongoSettings settings;
+
+    CollectionIsolation(MongoSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public IsolationModel model() {
+        return IsolationModel.COLLECTION;
+    }
+
+    @Override
+    <T> MongoCollection<T> collection(TenantId tenant, Placement placement, String logical, Class<T> documentClass) {
+        throw new UnsupportedOperationException("COLLECTION model is being written in this session");
+    }
+
+    @Override
+    MongoDatabase database(TenantId tenant, Placement placement) {
+        throw new UnsupportedOperationException("COLLECTION model is being written in this session");
+    }
+
+    @Override
+    String databaseName(TenantId tenant, Placement placement) {
+        throw new UnsupportedOperationException("COLLECTION model is being written in this session " + settings);
+    }
+
+    @Override
+    void ensure(TenantId tenant, Placement placement) {
+        throw new UnsupportedOperationException("COLLECTION model is being written in this session");
+    }
+}

@@ -1,0 +1,70 @@
+package io.tenantry.mongo;
+
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.Tenant;
+import io.tenantry.TenantContext;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantId;
+import io.tenantry.TenantRouter;
+import io.tenantry.TenantUnavailableException;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The per-call step of the request flow: current tenant -> directory (cached) -> status check ->
+ * router -> placement -> the model's isolation strategy. Thread-safe.
+ */
+final class Routing {
+
+    /** Where one call goes: the tenant, its placement and the model that confines it. */
+    static final class Target {
+        final TenantId tenant;
+        final Placement placement;
+        final MongoIsolation isolation;
+
+        Target(TenantId tenant, Placement placement, MongoIsolation isolation) {
+            this.tenant = tenant;
+            this.placement = placement;
+            this.isolation = isolation;
+        }
+    }
+
+    final TenantDirectory directory;
+    final TenantRouter router;
+    final MongoSettings settings;
+    private final Map<IsolationModel, MongoIsolation> models;
+
+    Routing(TenantDirectory directory, TenantRouter router, MongoSettings settings,
+            Map<IsolationModel, MongoIsolation> models) {
+        this.directory = directory;
+        this.router = router;
+        this.settings = settings;
+        this.models = new EnumMap<>(models);
+    }
+
+    /**
+     * Resolves the target of a call by the tenant bound now.
+     *
+     * @param write whether the call changes data (refused for read-only tenants)
+     * @throws io.tenantry.NoTenantBoundException if no tenant is bound
+     * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
+     * @throws TenantUnavailableException if the tenant's status forbids the call
+     * @throws io.tenantry.RoutingException if no placement applies
+     */
+    Target resolve(boolean write) {
+        TenantId id = TenantContext.current();
+        Tenant tenant = directory.require(id);
+        TenantUnavailableException.check(tenant, write);
+        Placement placement = router.route(tenant);
+        return new Target(id, placement, model(placement.model()));
+    }
+
+    MongoIsolation model(IsolationModel model) {
+        MongoIsolation isolation = models.get(model);
+        if (isolation == null) {
+            throw new IllegalStateException("No MongoDB isolation for model " + model);
+        }
+        return isolation;
+    }
+}

@@ -1,0 +1,211 @@
+package io.tenantry.mongo;
+
+import com.mongodb.client.AggregateIterable;
+import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.DistinctIterable;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.ListCollectionNamesIterable;
+import com.mongodb.client.ListCollectionsIterable;
+import com.mongodb.client.ListIndexesIterable;
+import com.mongodb.client.ListSearchIndexesIterable;
+import com.mongodb.client.MongoIterable;
+import io.tenantry.IsolationViolationException;
+import io.tenantry.TenantContext;
+import io.tenantry.TenantId;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Binds the driver's result iterables ({@code FindIterable}, {@code AggregateIterable}, ...) to the
+ * tenant they were created for.
+ *
+ * <p>An iterable is lazy: it is created in one place and executed later, maybe elsewhere. Every
+ * method of every iterable type is classified in {@link #KINDS}: fluent option setters pass
+ * through, {@code filter(...)} is rewritten by the model, and executing methods ({@code iterator},
+ * {@code first}, {@code into}, ...) first check that the same tenant is still bound, so an iterable
+ * kept across requests can never serve one tenant's data to another. A method missing from the
+ * table is refused, never passed through; a reflection test keeps the table complete.
+ */
+final class ScopedIterables {
+
+    /** What a method of an iterable does, and so how it is scoped. */
+    enum Kind {
+        /** Sets an option and returns the iterable itself: passes through. */
+        FLUENT,
+        /** Replaces the filter: rewritten by the model's filter operator. */
+        FILTER,
+        /** Runs the operation: the tenant must still be bound. */
+        EXECUTE,
+        /** Returns a derived iterable ({@code map}, {@code withDocumentClass}): bound in turn. */
+        DERIVE,
+        /** Asks the server for a plan: allowed only where the model says statistics reveal nothing shared. */
+        EXPLAIN
+    }
+
+    private static final Set<String> COMMON_FLUENT = Set.of("batchSize", "comment", "maxTime", "timeoutMode",
+            "collation", "allowDiskUse", "hint", "hintString", "let", "maxAwaitTime");
+
+    /** Every method name of every supported iterable interface, by interface. */
+    static final Map<Class<?>, Map<String, Kind>> KINDS = Map.of(
+            MongoIterable.class, table(Set.of()),
+            FindIterable.class, table(Set.of("cursorType", "limit", "max", "min", "noCursorTimeout", "partial",
+                    "projection", "returnKey", "showRecordId", "skip", "sort"), "filter", Kind.FILTER, "explain", Kind.EXPLAIN),
+            AggregateIterable.class, table(Set.of("bypassDocumentValidation"), "toCollection", Kind.EXECUTE,
+                    "explain", Kind.EXPLAIN),
+            ChangeStreamIterable.class, table(Set.of("fullDocument", "fullDocumentBeforeChange", "resumeAfter",
+                    "showExpandedEvents", "startAfter", "startAtOperationTime"), "withDocumentClass", Kind.DERIVE),
+            DistinctIterable.class, table(Set.of(), "filter", Kind.FILTER),
+            ListIndexesIterable.class, table(Set.of()),
+            ListCollectionsIterable.class, table(Set.of(), "filter", Kind.FILTER),
+            ListCollectionNamesIterable.class, table(Set.of("authorizedCollections"), "filter", Kind.FILTER),
+            ListSearchIndexesIterable.class, table(Set.of("name"), "explain", Kind.EXPLAIN));
+
+    private ScopedIterables() {
+    }
+
+    private static Map<String, Kind> table(Set<String> fluent, Object... special) {
+        Map<String, Kind> kinds = new HashMap<>();
+        for (String name : Set.of("iterator", "cursor", "first", "into", "forEach", "spliterator")) {
+            kinds.put(name, Kind.EXECUTE);
+        }
+        kinds.put("map", Kind.DERIVE);
+        COMMON_FLUENT.forEach(name -> kinds.put(name, Kind.FLUENT));
+        fluent.forEach(name -> kinds.put(name, Kind.FLUENT));
+        for (int i = 0; i < special.length; i += 2) {
+            kinds.put((String) special[i], (Kind) special[i + 1]);
+        }
+        return Map.copyOf(kinds);
+    }
+
+    /**
+     * How a model scopes the iterables it hands out.
+     *
+     * @param tenant the tenant the iterable belongs to
+     * @param filter rewrites a filter given later through {@code filter(...)}; null passes it through
+     * @param explainAllowed whether {@code explain} may run (not on shared collections)
+     * @param refused method names the model refuses, with the reason as the value
+     */
+    static final class Policy {
+        final TenantId tenant;
+        final @Nullable UnaryOperator<Bson> filter;
+        final boolean explainAllowed;
+        final Map<String, String> refused;
+
+        Policy(TenantId tenant, @Nullable UnaryOperator<Bson> filter, boolean explainAllowed,
+                Map<String, String> refused) {
+            this.tenant = tenant;
+            this.filter = filter;
+            this.explainAllowed = explainAllowed;
+            this.refused = Map.copyOf(refused);
+        }
+
+        /** A policy for a tenant's own collection or database: no rewriting, explain allowed. */
+        static Policy owned(TenantId tenant) {
+            return new Policy(tenant, null, true, Map.of());
+        }
+    }
+
+    /**
+     * Returns {@code delegate} bound to {@code policy}.
+     *
+     * @param type the iterable interface, a key of {@link #KINDS}
+     */
+    static <I> I bind(Class<I> type, I delegate, Policy policy) {
+        Map<String, Kind> kinds = KINDS.get(type);
+        if (kinds == null) {
+            throw new IllegalArgumentException("No scoping table for " + type.getName());
+        }
+        Object proxy = Proxy.newProxyInstance(ScopedIterables.class.getClassLoader(), new Class<?>[] {type},
+                new Handler(type, delegate, kinds, policy));
+        return type.cast(proxy);
+    }
+
+    /** Throws unless {@code tenant} is the tenant bound to the calling thread. */
+    static void requireBound(TenantId tenant, String what) {
+        Optional<TenantId> bound = TenantContext.find();
+        if (bound.isEmpty() || !bound.get().equals(tenant)) {
+            throw new IsolationViolationException("This " + what + " was created for tenant \"" + tenant
+                    + "\" but is used " + (bound.isEmpty() ? "with no tenant bound" : "by tenant \"" + bound.get() + "\"")
+                    + "; create it again inside the tenant's scope instead of keeping it.");
+        }
+    }
+
+    private static final class Handler implements InvocationHandler {
+        private final Class<?> type;
+        private final Object delegate;
+        private final Map<String, Kind> kinds;
+        private final Policy policy;
+
+        Handler(Class<?> type, Object delegate, Map<String, Kind> kinds, Policy policy) {
+            this.type = type;
+            this.delegate = delegate;
+            this.kinds = kinds;
+            this.policy = policy;
+        }
+
+        @Override
+        public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+            String name = method.getName();
+            if (method.getDeclaringClass() == Object.class) {
+                switch (name) {
+                    case "equals":
+                        return args != null && proxy == args[0];
+                    case "hashCode":
+                        return System.identityHashCode(proxy);
+                    default:
+                        return type.getSimpleName() + " of tenant " + policy.tenant;
+                }
+            }
+            String refusal = policy.refused.get(name);
+            if (refusal != null) {
+                throw new IsolationViolationException(refusal);
+            }
+            Kind kind = kinds.get(name);
+            if (kind == null) {
+                throw new IsolationViolationException(type.getSimpleName() + "." + name + " is not supported by"
+                        + " Tenantry, which refuses methods it cannot confine to one tenant.");
+            }
+            switch (kind) {
+                case FLUENT:
+                    call(method, args);
+                    return proxy;
+                case FILTER:
+                    Object[] rewritten = args.clone();
+                    if (policy.filter != null) {
+                        rewritten[0] = policy.filter.apply((Bson) args[0]);
+                    }
+                    call(method, rewritten);
+                    return proxy;
+                case EXPLAIN:
+                    if (!policy.explainAllowed) {
+                        throw new IsolationViolationException("explain() is refused on a collection shared by tenants:"
+                                + " its statistics describe every tenant's documents.");
+                    }
+                    requireBound(policy.tenant, type.getSimpleName());
+                    return call(method, args);
+                case DERIVE:
+                    return ScopedIterables.bind(MongoIterable.class, (MongoIterable<?>) call(method, args), policy);
+                default:
+                    requireBound(policy.tenant, type.getSimpleName());
+                    return call(method, args);
+            }
+        }
+
+        private @Nullable Object call(Method method, Object @Nullable [] args) throws Throwable {
+            try {
+                return method.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+}

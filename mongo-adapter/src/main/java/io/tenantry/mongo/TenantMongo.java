@@ -1,0 +1,247 @@
+package io.tenantry.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantId;
+import io.tenantry.TenantRouter;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.bson.Document;
+
+/**
+ * The entry point of the MongoDB adapter: hands out ordinary {@link MongoCollection} and
+ * {@link MongoDatabase} objects that an application keeps as singletons; each call is confined to
+ * the tenant bound in {@link io.tenantry.TenantContext} at that moment, on whichever model and
+ * cluster the {@link TenantRouter} places it.
+ *
+ * <pre>{@code
+ * TenantMongo mongo = TenantMongo.builder()
+ *     .cluster("main", mainClient).cluster("dedicated", dedicatedClient)
+ *     .directory(directory).router(router)
+ *     .tenantField("tenantId")
+ *     .collection("cards", c -> c.index(Indexes.ascending("name"), new IndexOptions().unique(true)))
+ *     .build();
+ * MongoCollection<Document> cards = mongo.collection("cards");   // keep it; it routes per call
+ * mongo.provisioning().ensure(TenantId.of("acme"));
+ * }</pre>
+ *
+ * <p>Every call without a bound tenant throws {@link io.tenantry.NoTenantBoundException}; an
+ * operation that cannot be confined throws {@link io.tenantry.IsolationViolationException} before
+ * reaching the server. The clients stay owned by the caller: closing them is the caller's job.
+ * Thread-safe.
+ */
+public final class TenantMongo {
+
+    /** The default name of the tenant field on the FIELD model. */
+    public static final String DEFAULT_TENANT_FIELD = "tenantId";
+
+    private final Routing routing;
+    private final int handleCacheSize;
+    private final MongoProvisioning provisioning;
+
+    private TenantMongo(Builder builder) {
+        MongoSettings settings = new MongoSettings(new Clusters(builder.clusters), builder.tenantField,
+                builder.collections, builder.collectionWarningThreshold);
+        Map<IsolationModel, MongoIsolation> models = new EnumMap<>(IsolationModel.class);
+        models.put(IsolationModel.FIELD, new FieldIsolation(settings));
+        models.put(IsolationModel.COLLECTION, new CollectionIsolation(settings));
+        models.put(IsolationModel.DATABASE, new DatabaseIsolation(settings));
+        this.routing = new Routing(Objects.requireNonNull(builder.directory, "directory"),
+                Objects.requireNonNull(builder.router, "router"), settings, models);
+        this.handleCacheSize = builder.handleCacheSize;
+        this.provisioning = new MongoProvisioning(routing);
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a routing handle on logical collection {@code name}, of {@link Document}s. */
+    public MongoCollection<Document> collection(String name) {
+        return collection(name, Document.class);
+    }
+
+    /**
+     * Returns a routing handle on logical collection {@code name}; keep it, it routes per call.
+     *
+     * @throws IllegalArgumentException if the name is empty, contains {@code $} or NUL, or starts
+     *     with {@code system.}
+     */
+    public <T> MongoCollection<T> collection(String name, Class<T> documentClass) {
+        return RoutingHandles.collection(routing, checkLogicalName(name), documentClass, handleCacheSize);
+    }
+
+    /** Returns a routing handle on the current tenant's database. */
+    public MongoDatabase database() {
+        return RoutingHandles.database(routing, handleCacheSize);
+    }
+
+    /** Returns the provisioning of tenants' placements. */
+    public MongoProvisioning provisioning() {
+        return provisioning;
+    }
+
+    /**
+     * Returns where {@code tenant}'s data lives now.
+     *
+     * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
+     * @throws io.tenantry.RoutingException if no placement applies
+     */
+    public Placement placement(TenantId tenant) {
+        return routing.router.route(routing.directory.require(tenant));
+    }
+
+    /**
+     * Returns the physical database that holds {@code tenant}'s data (its own on the DATABASE model,
+     * the shared one otherwise).
+     */
+    public String databaseName(TenantId tenant) {
+        Placement placement = placement(tenant);
+        return routing.model(placement.model()).databaseName(tenant, placement);
+    }
+
+    /** Returns the names of the configured clusters. */
+    public Set<String> clusterNames() {
+        return routing.settings.clusters.names();
+    }
+
+    /**
+     * Returns the client of cluster {@code name}, for health checks and administration. Data
+     * reached through it directly is <em>not</em> confined to a tenant.
+     *
+     * @throws io.tenantry.RoutingException if there is no such cluster
+     */
+    public MongoClient cluster(String name) {
+        return routing.settings.clusters.client(name);
+    }
+
+    /** Returns the tenant directory. */
+    public TenantDirectory directory() {
+        return routing.directory;
+    }
+
+    /** Returns the name of the tenant field on the FIELD model. */
+    public String tenantField() {
+        return routing.settings.tenantField;
+    }
+
+    static String checkLogicalName(String name) {
+        Objects.requireNonNull(name, "collection name");
+        if (name.isEmpty() || name.indexOf('$') >= 0 || name.indexOf('\0') >= 0 || name.startsWith("system.")) {
+            throw new IllegalArgumentException("Invalid collection name \"" + name + "\": it must be non-empty, without"
+                    + " '$' or NUL, and not start with \"system.\".");
+        }
+        return name;
+    }
+
+    /** Configures a {@link TenantMongo}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, MongoClient> clusters = new LinkedHashMap<>();
+        private final Map<String, CollectionSpec> collections = new LinkedHashMap<>();
+        private TenantDirectory directory;
+        private TenantRouter router;
+        private String tenantField = DEFAULT_TENANT_FIELD;
+        private int handleCacheSize = 10_000;
+        private int collectionWarningThreshold = 10_000;
+
+        private Builder() {
+        }
+
+        /** Adds a named cluster; placements name it as their store. One client, one pool, for all its tenants. */
+        public Builder cluster(String name, MongoClient client) {
+            Objects.requireNonNull(name, "name");
+            if (clusters.putIfAbsent(name, Objects.requireNonNull(client, "client")) != null) {
+                throw new IllegalArgumentException("Cluster \"" + name + "\" is configured twice.");
+            }
+            return this;
+        }
+
+        /** Sets the tenant catalogue; wrap it in {@link TenantDirectory#caching} for speed. */
+        public Builder directory(TenantDirectory directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Sets the router that places tenants. */
+        public Builder router(TenantRouter router) {
+            this.router = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        /**
+         * Sets the name of the tenant field on the FIELD model (default {@value #DEFAULT_TENANT_FIELD_NAME}).
+         *
+         * @throws IllegalArgumentException if empty, starting with {@code $}, containing {@code .}, or {@code _id}
+         */
+        public Builder tenantField(String field) {
+            Objects.requireNonNull(field, "field");
+            if (field.isEmpty() || field.startsWith("$") || field.indexOf('.') >= 0 || field.equals("_id")
+                    || field.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("Invalid tenant field \"" + field + "\": use a plain top-level"
+                        + " field name such as \"tenantId\" (not empty, no '$' prefix, no '.', not \"_id\").");
+            }
+            this.tenantField = field;
+            return this;
+        }
+
+        /** Declares a collection without indexes. */
+        public Builder collection(String name) {
+            return collection(name, spec -> { });
+        }
+
+        /** Declares a collection and its indexes, created per tenant by {@link MongoProvisioning#ensure}. */
+        public Builder collection(String name, Consumer<CollectionSpec> declaration) {
+            CollectionSpec spec = new CollectionSpec(checkLogicalName(name));
+            declaration.accept(spec);
+            if (collections.putIfAbsent(name, spec) != null) {
+                throw new IllegalArgumentException("Collection \"" + name + "\" is declared twice.");
+            }
+            return this;
+        }
+
+        /** The most tenants' scoped handles kept per routing handle (default 10,000); least recently used go first. */
+        public Builder handleCacheSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("handleCacheSize must be at least 1, was " + size);
+            }
+            this.handleCacheSize = size;
+            return this;
+        }
+
+        /**
+         * Collections plus indexes in a COLLECTION-model database above which a warning is logged
+         * (default 10,000; MongoDB's guidance caps them per cluster tier).
+         */
+        public Builder collectionWarningThreshold(int threshold) {
+            if (threshold < 1) {
+                throw new IllegalArgumentException("collectionWarningThreshold must be at least 1, was " + threshold);
+            }
+            this.collectionWarningThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Builds it.
+         *
+         * @throws IllegalStateException if no cluster, directory or router is set
+         */
+        public TenantMongo build() {
+            if (directory == null || router == null) {
+                throw new IllegalStateException("TenantMongo needs a directory(...) and a router(...).");
+            }
+            return new TenantMongo(this);
+        }
+
+        /** The default tenant field name, for Javadoc. */
+        private static final String DEFAULT_TENANT_FIELD_NAME = DEFAULT_TENANT_FIELD;
+    }
+}
