@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link TenantUnavailableException}: the tenant's status forbids the operation;
  *   <li>{@link NoTenantBoundException}: code that needs a tenant ran with none bound;
  *   <li>{@link RoutingException}: no placement could be chosen for a tenant;
+ *   <li>{@link StoreUnavailableException}: the store holding the tenant's data cannot be reached;
  *   <li>{@link IsolationViolationException}: an operation would read or write outside its tenant;
  *   <li>{@link TenantLifecycleException}: a catalogue or lifecycle change conflicts with the stored state.
  * </ul>

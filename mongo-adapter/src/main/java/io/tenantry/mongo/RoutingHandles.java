@@ -228,7 +228,11 @@ final class RoutingHandles {
             Routing.Target target = routing.resolve(isWrite(method, args));
             Object handle = scoped.get(new Key(target.tenant, target.placement),
                     key -> apply(create(target), options, type()));
-            return call(method, handle, args);
+            try {
+                return StoreFailures.wrap(call(method, handle, args), target.placement.store(), target.tenant);
+            } catch (RuntimeException e) {
+                throw StoreFailures.translate(e, target.placement.store(), target.tenant);
+            }
         }
     }
 
