@@ -1,0 +1,189 @@
+package io.tenantry.benchmarks;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.Tenant;
+import io.tenantry.TenantContext;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantId;
+import io.tenantry.TenantRouter;
+import io.tenantry.TenantScope;
+import io.tenantry.mongo.TenantMongo;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.bson.Document;
+
+/**
+ * Whole-workload comparison of the raw MongoDB driver and Tenantry against the same server in one
+ * run: insert, find by id, find by filter, update and aggregate, for each isolation model. The raw
+ * side is what a hand-written application does for the same model: FIELD adds its own tenant
+ * filter, COLLECTION and DATABASE use the tenant's physical collection directly.
+ *
+ * <p>A first round warms the JIT and is discarded. Within each round raw and Tenantry run each
+ * operation back to back, so that drift in the machine affects both; the printed ratio is
+ * Tenantry's throughput over raw throughput, the median over rounds (1.00 = no overhead).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.tenantry.benchmarks.MongoWorkloadComparison [opsPerRound] [rounds]</pre>
+ *
+ * With {@code TENANTRY_MONGODB_URI} set, it runs against that server instead of the embedded one.
+ */
+public final class MongoWorkloadComparison {
+
+    private static final String[] OPERATIONS = {"insert", "findById", "findByFilter", "update", "aggregate"};
+    private static final TenantId TENANT = TenantId.of("bench");
+
+    private MongoWorkloadComparison() {
+    }
+
+    public static void main(String[] args) {
+        int ops = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        String uri = System.getenv("TENANTRY_MONGODB_URI");
+        MongoServer server = null;
+        if (uri == null || uri.isBlank()) {
+            server = new MongoServer(new MemoryBackend());
+            InetSocketAddress address = server.bind();
+            uri = "mongodb://" + address.getHostString() + ":" + address.getPort();
+        }
+        try (MongoClient client = MongoClients.create(uri)) {
+            System.out.printf(Locale.ROOT, "%-11s %-13s %12s %12s %7s%n", "model", "operation", "raw ops/s",
+                    "tenantry/s", "ratio");
+            for (IsolationModel model : IsolationModel.values()) {
+                run(client, model, ops, rounds);
+            }
+        } finally {
+            if (server != null) {
+                server.shutdownNow();
+            }
+        }
+    }
+
+    private static void run(MongoClient client, IsolationModel model, int ops, int rounds) {
+        Placement placement;
+        switch (model) {
+            case FIELD:
+                placement = Placement.field("main", "bench_shared");
+                break;
+            case COLLECTION:
+                placement = Placement.collection("main", "bench_shared");
+                break;
+            default:
+                placement = Placement.database("main", "bench_");
+                break;
+        }
+        TenantMongo mongo = TenantMongo.builder().cluster("main", client)
+                .directory(TenantDirectory.caching(TenantDirectory.inMemory(Tenant.builder(TENANT).build())).build())
+                .router(TenantRouter.builder().otherwise(placement).build())
+                .collection("cards")
+                .build();
+        mongo.provisioning().ensure(TENANT);
+        MongoCollection<Document> routed = mongo.collection("cards");
+        MongoCollection<Document> raw;
+        Document tenantFilter;
+        try (TenantScope scope = TenantContext.open(TENANT)) {
+            String database = mongo.databaseName(TENANT);
+            String physical = model == IsolationModel.COLLECTION ? TENANT.value() + ".cards" : "cards";
+            raw = client.getDatabase(database).getCollection(physical);
+            tenantFilter = model == IsolationModel.FIELD ? new Document(mongo.tenantField(), TENANT.value()) : new Document();
+        }
+        Map<String, double[]> ratios = new java.util.LinkedHashMap<>();
+        Map<String, double[]> rawRates = new java.util.LinkedHashMap<>();
+        Map<String, double[]> tenantryRates = new java.util.LinkedHashMap<>();
+        for (String op : OPERATIONS) {
+            ratios.put(op, new double[rounds]);
+            rawRates.put(op, new double[rounds]);
+            tenantryRates.put(op, new double[rounds]);
+        }
+        for (int round = -1; round < rounds; round++) {
+            raw.deleteMany(new Document());
+            for (String op : OPERATIONS) {
+                double rawRate = measure(ops, rawOperation(op, raw, tenantFilter, 0));
+                double tenantryRate;
+                try (TenantScope scope = TenantContext.open(TENANT)) {
+                    tenantryRate = measure(ops, tenantryOperation(op, routed, ops));
+                }
+                if (round >= 0) {
+                    ratios.get(op)[round] = tenantryRate / rawRate;
+                    rawRates.get(op)[round] = rawRate;
+                    tenantryRates.get(op)[round] = tenantryRate;
+                }
+            }
+        }
+        for (String op : OPERATIONS) {
+            System.out.printf(Locale.ROOT, "%-11s %-13s %12.0f %12.0f %7.3f%n", model, op, median(rawRates.get(op)),
+                    median(tenantryRates.get(op)), median(ratios.get(op)));
+        }
+    }
+
+    private static IntConsumer rawOperation(String op, MongoCollection<Document> raw, Document tenantFilter, int base) {
+        String field = tenantFilter.isEmpty() ? null : tenantFilter.keySet().iterator().next();
+        switch (op) {
+            case "insert":
+                return i -> {
+                    Document doc = new Document("_id", base + i).append("name", "card" + (i % 50)).append("qty", i % 10);
+                    if (field != null) {
+                        doc.append(field, tenantFilter.get(field));
+                    }
+                    raw.insertOne(doc);
+                };
+            case "findById":
+                return i -> raw.find(and(tenantFilter, Filters.eq("_id", base + i))).first();
+            case "findByFilter":
+                return i -> raw.find(and(tenantFilter, Filters.eq("qty", i % 10))).limit(10).into(new ArrayList<>());
+            case "update":
+                return i -> raw.updateOne(and(tenantFilter, Filters.eq("name", "card" + (i % 50))), Updates.inc("qty", 1));
+            default:
+                return i -> raw.aggregate(List.of(new Document("$match", and(tenantFilter, Filters.eq("qty", i % 10))),
+                        new Document("$group", new Document("_id", "$name").append("n", new Document("$sum", 1)))))
+                        .into(new ArrayList<>());
+        }
+    }
+
+    private static IntConsumer tenantryOperation(String op, MongoCollection<Document> routed, int base) {
+        switch (op) {
+            case "insert":
+                return i -> routed.insertOne(new Document("_id", base + i).append("name", "card" + (i % 50))
+                        .append("qty", i % 10));
+            case "findById":
+                return i -> routed.find(Filters.eq("_id", base + i)).first();
+            case "findByFilter":
+                return i -> routed.find(Filters.eq("qty", i % 10)).limit(10).into(new ArrayList<>());
+            case "update":
+                return i -> routed.updateOne(Filters.eq("name", "card" + (i % 50)), Updates.inc("qty", 1));
+            default:
+                return i -> routed.aggregate(List.of(new Document("$match", Filters.eq("qty", i % 10)),
+                        new Document("$group", new Document("_id", "$name").append("n", new Document("$sum", 1)))))
+                        .into(new ArrayList<>());
+        }
+    }
+
+    private static org.bson.conversions.Bson and(Document tenantFilter, org.bson.conversions.Bson filter) {
+        return tenantFilter.isEmpty() ? filter : Filters.and(tenantFilter, filter);
+    }
+
+    private static double measure(int ops, IntConsumer operation) {
+        long start = System.nanoTime();
+        for (int i = 0; i < ops; i++) {
+            operation.accept(i);
+        }
+        return ops / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
