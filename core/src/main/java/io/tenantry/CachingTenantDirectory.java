@@ -88,6 +88,14 @@ public final class CachingTenantDirectory implements TenantDirectory {
         cache.invalidateAll();
     }
 
+    /**
+     * Performs pending cache maintenance now. Caffeine evicts over-size entries asynchronously; tests
+     * call this to observe the size bound deterministically.
+     */
+    void cleanUp() {
+        cache.cleanUp();
+    }
+
     /** Returns the directory whose lookups are cached. */
     public TenantDirectory delegate() {
         return delegate;

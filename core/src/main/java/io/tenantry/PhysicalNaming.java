@@ -3,7 +3,6 @@ package io.tenantry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -19,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * that was not shortened (those are strictly shorter), and two shortened names are equal only if
  * SHA-256 collides in 80 bits.
  *
- * <p>Logical names must be non-empty, free of the store's forbidden characters and, for stores
- * that ignore case, lower case (so that {@code Cards} and {@code cards} cannot meet in one name).
+ * <p>Logical names (and prefixes) must be non-empty, well-formed UTF-16 (no unpaired surrogates,
+ * which all encode to the same {@code ?}), free of the store's forbidden characters and, for stores
+ * that ignore case, lower case and free of letters that match another ignoring case ({@code ſ} and
+ * {@code s}, {@code ς} and {@code σ}), so that {@code Cards} and {@code cards} cannot meet in one name.
  * Immutable and thread-safe.
  */
 public final class PhysicalNaming {
@@ -99,17 +100,32 @@ public final class PhysicalNaming {
     }
 
     private void check(String part, String what) {
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
+        boolean folds = false;
+        for (int i = 0; i < part.length(); i += Character.charCount(part.codePointAt(i))) {
+            int c = part.codePointAt(i);
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                // no UTF-8 form: encoders turn every unpaired surrogate into the same '?'
+                throw new IllegalArgumentException("The " + what + " \"" + part + "\" contains an unpaired surrogate "
+                        + String.format("U+%04X", c) + " at index " + i + ", which has no UTF-8 form.");
+            }
             if (limits.forbidden().indexOf(c) >= 0 || Character.isISOControl(c)) {
                 throw new IllegalArgumentException("The " + what + " \"" + part + "\" contains "
-                        + String.format("U+%04X", (int) c) + ", which a " + limits.store() + " may not contain.");
+                        + String.format("U+%04X", c) + ", which a " + limits.store() + " may not contain.");
             }
+            folds |= fold(c) != c || Character.toLowerCase(c) != c;
         }
-        if (limits.caseInsensitive() && !part.equals(part.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("The " + what + " \"" + part + "\" has upper case, but " + limits.store()
-                    + "s are compared case-insensitively; use \"" + part.toLowerCase(Locale.ROOT) + "\".");
+        if (limits.caseInsensitive() && folds) {
+            StringBuilder folded = new StringBuilder(part.length());
+            part.codePoints().forEach(c -> folded.appendCodePoint(fold(c)));
+            throw new IllegalArgumentException("The " + what + " \"" + part + "\" has upper case, or a letter that"
+                    + " matches another ignoring case (such as '\u017f' and 's'), but " + limits.store()
+                    + "s are compared case-insensitively; use \"" + folded + "\".");
         }
+    }
+
+    /** The one letter that {@link String#equalsIgnoreCase} treats {@code c} as. */
+    private static int fold(int c) {
+        return Character.toLowerCase(Character.toUpperCase(c));
     }
 
     private String shorten(String raw) {

@@ -1,6 +1,7 @@
 package io.tenantry;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A binding of a tenant (or of the system scope) to the current thread, opened by
@@ -9,8 +10,9 @@ import java.util.Optional;
  *
  * <p>A scope belongs to the thread that opened it. Closing it twice is harmless; closing it on
  * another thread, or while a scope opened inside it is still open, is a bug and throws
- * {@link IllegalStateException} (after restoring the binding from before this scope, so the thread
- * is never left bound to a tenant).
+ * {@link IllegalStateException} (after restoring the binding from before this scope if that binding
+ * is still in force; closing a scope that an outer scope already ended changes nothing), so the
+ * thread is never left bound to a tenant.
  */
 public final class TenantScope implements AutoCloseable {
 
@@ -50,15 +52,33 @@ public final class TenantScope implements AutoCloseable {
         }
         closed = true;
         TenantContext.Frame current = TenantContext.currentFrame();
-        TenantContext.install(frame.outer);
+        // Restore only if this scope's binding is still in force. If it has already been unwound (an
+        // outer scope was closed first, or a wrapped task ended), installing frame.outer would bind
+        // that outer tenant again, on a thread that had already left it.
+        boolean inForce = isInForce(current);
+        if (inForce) {
+            TenantContext.install(frame.outer);
+        }
         if (frame.systemReason != null) {
             TenantContext.audit(new AuditEvent(AuditEvent.Kind.SYSTEM_SCOPE_CLOSED, null, frame.systemReason));
         }
         if (current != frame) {
-            throw new IllegalStateException("TenantScope for " + describe() + " was closed while a scope opened inside"
-                    + " it was still open; close scopes in reverse order (try-with-resources does). The binding from"
-                    + " before this scope has been restored.");
+            throw new IllegalStateException("TenantScope for " + describe() + (inForce
+                    ? " was closed while a scope opened inside it was still open; close scopes in reverse order"
+                            + " (try-with-resources does). The binding from before this scope has been restored."
+                    : " was closed after its binding had already ended (a scope around it was closed first);"
+                            + " close scopes in reverse order (try-with-resources does). The current binding is"
+                            + " left as it is."));
         }
+    }
+
+    private boolean isInForce(TenantContext.@Nullable Frame current) {
+        for (TenantContext.Frame f = current; f != null; f = f.outer) {
+            if (f == frame) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String describe() {
