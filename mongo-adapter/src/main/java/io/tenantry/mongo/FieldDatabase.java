@@ -345,8 +345,8 @@ final class FieldDatabase implements MongoDatabase {
 
     private RuntimeException refuseView() {
         return scope.refuse("createView", "a view on a shared collection would be shared by every tenant, and its"
-                + " pipeline cannot be confined to one.", "Run the pipeline with collection.aggregate(...), which"
-                + " Tenantry confines to the tenant.");
+                + " pipeline cannot be confined to one.", "Run its pipeline with getCollection(viewOn).aggregate(pipeline),"
+                + " which Tenantry confines to the tenant.");
     }
 
     @Override
