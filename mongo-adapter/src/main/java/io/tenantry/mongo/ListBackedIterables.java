@@ -18,8 +18,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.bson.BsonDocument;
 import org.bson.BsonDocumentReader;
+import org.bson.BsonRegularExpression;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.codecs.DecoderContext;
@@ -37,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * is bound. Options that only tune a server cursor ({@code batchSize}, {@code maxTime},
  * {@code comment}, ...) do nothing and return the iterable. {@code filter(...)} on the collection
  * listings keeps the entries whose top-level fields equal the filter's values ({@code $eq} and
- * {@code $in} are understood too), and refuses other filters.
+ * {@code $in} and regular expressions are understood too), and refuses other filters.
  */
 final class ListBackedIterables {
 
@@ -151,11 +153,30 @@ final class ListBackedIterables {
                 if (!matchesOperators(actual, expected.asDocument(), filter)) {
                     return false;
                 }
+            } else if (expected.isRegularExpression()) {
+                if (actual == null || !actual.isString() || !matches(expected.asRegularExpression(), actual)) {
+                    return false;
+                }
             } else if (!expected.equals(actual)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean matches(BsonRegularExpression regex, BsonValue actual) {
+        int flags = 0;
+        for (char option : regex.getOptions().toCharArray()) {
+            flags |= switch (option) {
+                case 'i' -> Pattern.CASE_INSENSITIVE;
+                case 'm' -> Pattern.MULTILINE;
+                case 's' -> Pattern.DOTALL;
+                case 'x' -> Pattern.COMMENTS;
+                default -> throw new UnsupportedOperationException("Regular expression option '" + option
+                        + "' is not supported here; use i, m, s or x.");
+            };
+        }
+        return Pattern.compile(regex.getPattern(), flags).matcher(actual.asString().getValue()).find();
     }
 
     private static boolean matchesOperators(@Nullable BsonValue actual, BsonDocument operators, BsonDocument filter) {
@@ -180,8 +201,8 @@ final class ListBackedIterables {
 
     private static UnsupportedOperationException unsupported(BsonDocument filter) {
         return new UnsupportedOperationException("Filter " + filter.toJson() + " is not supported here: Tenantry"
-                + " lists these entries from memory and filters them by equality of top-level fields only ($eq and"
-                + " $in included), for example {name: \"cards\"}. Filter the results in your code instead.");
+                + " lists these entries from memory and filters them by equality of top-level fields only ($eq, $in"
+                + " and regular expressions included), for example {name: \"cards\"}. Filter the results in your code instead.");
     }
 
     private static final class Indexes<T> extends Listing<T> implements ListIndexesIterable<T> {
