@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * {@code aggregate} and {@code watch} are refused, and {@code runCommand} runs only
  * {@value #ALLOWED_COMMANDS_TEXT}. Thread-safe.
  */
-final class FieldDatabase implements MongoDatabase {
+final class FieldDatabase extends FieldDatabaseRefusals {
 
     /** Commands that read nothing of any tenant, compared case-insensitively with a command's first key. */
     static final Set<String> ALLOWED_COMMANDS = Set.of("ping", "buildinfo", "hello", "ismaster");
@@ -46,11 +46,10 @@ final class FieldDatabase implements MongoDatabase {
     /** The collections of the server's own, hidden from tenants. */
     private static final Bson NOT_SYSTEM = Filters.not(Filters.regex("name", Pattern.compile("^system\\.")));
 
-    private final FieldScope scope;
     private final MongoDatabase delegate;
 
     FieldDatabase(FieldScope scope, MongoDatabase delegate) {
-        this.scope = scope;
+        super(scope);
         this.delegate = delegate;
     }
 
@@ -186,24 +185,6 @@ final class FieldDatabase implements MongoDatabase {
                 : delegate.runCommand(session, document, readPreference, resultClass);
     }
 
-    // ---- drop: refused
-
-    @Override
-    public void drop() {
-        throw refuseDrop();
-    }
-
-    @Override
-    public void drop(ClientSession clientSession) {
-        throw refuseDrop();
-    }
-
-    private RuntimeException refuseDrop() {
-        return scope.refuse("Dropping the database", "it is shared, and dropping it would delete every tenant's"
-                + " data.", "To erase this tenant's data, drop() each of its collections (which removes this"
-                + " tenant's documents only).");
-    }
-
     // ---- listings: the shared collections, bound to the tenant
 
     @Override
@@ -316,110 +297,6 @@ final class FieldDatabase implements MongoDatabase {
     static boolean alreadyExists(MongoCommandException e) {
         return e.getErrorCode() == 48
                 || String.valueOf(e.getErrorMessage()).toLowerCase(Locale.ROOT).contains("already exists");
-    }
-
-    // ---- views, database aggregate and watch: refused
-
-    @Override
-    public void createView(String viewName, String viewOn, List<? extends Bson> pipeline) {
-        throw refuseView();
-    }
-
-    @Override
-    public void createView(String viewName, String viewOn, List<? extends Bson> pipeline,
-            CreateViewOptions createViewOptions) {
-        throw refuseView();
-    }
-
-    @Override
-    public void createView(ClientSession clientSession, String viewName, String viewOn,
-            List<? extends Bson> pipeline) {
-        throw refuseView();
-    }
-
-    @Override
-    public void createView(ClientSession clientSession, String viewName, String viewOn, List<? extends Bson> pipeline,
-            CreateViewOptions createViewOptions) {
-        throw refuseView();
-    }
-
-    private RuntimeException refuseView() {
-        return scope.refuse("createView", "a view on a shared collection would be shared by every tenant, and its"
-                + " pipeline cannot be confined to one.", "Run its pipeline with getCollection(viewOn).aggregate(pipeline),"
-                + " which Tenantry confines to the tenant.");
-    }
-
-    @Override
-    public ChangeStreamIterable<Document> watch() {
-        throw refuseWatch();
-    }
-
-    @Override
-    public <R> ChangeStreamIterable<R> watch(Class<R> resultClass) {
-        throw refuseWatch();
-    }
-
-    @Override
-    public ChangeStreamIterable<Document> watch(List<? extends Bson> pipeline) {
-        throw refuseWatch();
-    }
-
-    @Override
-    public <R> ChangeStreamIterable<R> watch(List<? extends Bson> pipeline, Class<R> resultClass) {
-        throw refuseWatch();
-    }
-
-    @Override
-    public ChangeStreamIterable<Document> watch(ClientSession clientSession) {
-        throw refuseWatch();
-    }
-
-    @Override
-    public <R> ChangeStreamIterable<R> watch(ClientSession clientSession, Class<R> resultClass) {
-        throw refuseWatch();
-    }
-
-    @Override
-    public ChangeStreamIterable<Document> watch(ClientSession clientSession, List<? extends Bson> pipeline) {
-        throw refuseWatch();
-    }
-
-    @Override
-    public <R> ChangeStreamIterable<R> watch(ClientSession clientSession, List<? extends Bson> pipeline,
-            Class<R> resultClass) {
-        throw refuseWatch();
-    }
-
-    private RuntimeException refuseWatch() {
-        return scope.refuse("Watching the database", "its events include every tenant's, in every collection.",
-                "Watch each collection instead: getCollection(name).watch() delivers this tenant's events only.");
-    }
-
-    @Override
-    public AggregateIterable<Document> aggregate(List<? extends Bson> pipeline) {
-        throw refuseAggregate();
-    }
-
-    @Override
-    public <R> AggregateIterable<R> aggregate(List<? extends Bson> pipeline, Class<R> resultClass) {
-        throw refuseAggregate();
-    }
-
-    @Override
-    public AggregateIterable<Document> aggregate(ClientSession clientSession, List<? extends Bson> pipeline) {
-        throw refuseAggregate();
-    }
-
-    @Override
-    public <R> AggregateIterable<R> aggregate(ClientSession clientSession, List<? extends Bson> pipeline,
-            Class<R> resultClass) {
-        throw refuseAggregate();
-    }
-
-    private RuntimeException refuseAggregate() {
-        return scope.refuse("A database-level aggregate", "its stages ($currentOp, $listLocalSessions, $documents"
-                + " feeding $lookup) see the whole server or every tenant's data.", "Aggregate on a collection:"
-                + " getCollection(name).aggregate(pipeline), which Tenantry confines.");
     }
 
     @Override

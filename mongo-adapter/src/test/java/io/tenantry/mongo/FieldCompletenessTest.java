@@ -63,7 +63,7 @@ class FieldCompletenessTest {
     void everyDatabaseMethodIsImplementedExplicitly() {
         for (Method method : MongoDatabase.class.getMethods()) {
             assertThat(implementation(FieldDatabase.class, method).getDeclaringClass()).as(method.toString())
-                    .isEqualTo(FieldDatabase.class);
+                    .isIn(FieldDatabase.class, FieldDatabaseRefusals.class);
         }
     }
 
