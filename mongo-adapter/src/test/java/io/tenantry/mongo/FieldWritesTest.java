@@ -115,6 +115,22 @@ class FieldWritesTest {
     }
 
     @Test
+    void findOneAndReplaceStampsAPojoAndDecodesTheAnswerIntoIt() {
+        MongoCollection<Card> pojoCards = deployment.mongo.collection("cards", Card.class).withCodecRegistry(pojos());
+        Card card = new Card("Chaos Orb");
+        as(ACME, () -> pojoCards.insertOne(card));
+        Card replacement = new Card("Chaos Orb (flipped)");
+
+        Card before = callAs(ACME, () -> pojoCards.findOneAndReplace(Filters.eq("_id", card.getId()), replacement));
+
+        assertThat(before.getName()).isEqualTo("Chaos Orb");
+        assertThat(deployment.raw("cards").find(Filters.eq("_id", card.getId())).first())
+                .containsEntry("tenantId", "acme").containsEntry("name", "Chaos Orb (flipped)");
+        assertThat(callAs(BRAVO, () -> pojoCards.findOneAndReplace(Filters.eq("_id", card.getId()), replacement)))
+                .isNull();
+    }
+
+    @Test
     void aDocumentCarryingAnotherTenantIsRefusedAndNothingIsWritten() {
         assertThatThrownBy(() -> as(ACME, () -> cards.insertOne(new Document("name", "x").append("tenantId", "bravo"))))
                 .isInstanceOf(IsolationViolationException.class).hasMessageContaining("tenantId");
