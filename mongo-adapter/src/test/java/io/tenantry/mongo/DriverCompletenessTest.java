@@ -114,7 +114,7 @@ class DriverCompletenessTest {
         List<Method> methods = new ArrayList<>(Arrays.asList(type.getMethods()));
         methods.removeIf(m -> Modifier.isStatic(m.getModifiers()));
         methods.sort(Comparator.comparing(Method::toGenericString));
-        assertThat(methods).hasSizeGreaterThan(type == MongoCollection.class ? 150 : 40);
+        assertThat(methods).hasSizeGreaterThan(type == MongoCollection.class ? 100 : 40);
         return Arrays.stream(IsolationModel.values()).flatMap(model -> methods.stream().map(method ->
                 DynamicTest.dynamicTest(model + " " + signature(method), () -> check(model, handle, method))));
     }

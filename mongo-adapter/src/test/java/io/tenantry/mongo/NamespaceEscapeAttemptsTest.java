@@ -79,9 +79,12 @@ class NamespaceEscapeAttemptsTest {
 
     @Test
     void lookupFromANameSpellingTheVictimsCollectionJoinsNothingOfTheVictims() {
-        List<Document> joined = TenantContext.callAs(MALLORY_C, () -> collection("cards").aggregate(List.of(
-                new Document("$lookup", new Document("from", "victim-c.cards").append("pipeline", List.of())
-                        .append("as", "stolen")))).into(new ArrayList<>()));
+        List<Document> joined = TenantContext.callAs(MALLORY_C, () -> {
+            collection("cards").replaceOne(Filters.eq("_id", "mallory-c-probe"), new Document("name", "probe"),
+                    new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            return collection("cards").aggregate(List.of(new Document("$lookup", new Document("from", "victim-c.cards")
+                    .append("pipeline", List.of()).append("as", "stolen")))).into(new ArrayList<>());
+        });
         assertThat(joined).isNotEmpty().allSatisfy(d -> assertThat(d.getList("stolen", Document.class)).isEmpty());
     }
 
