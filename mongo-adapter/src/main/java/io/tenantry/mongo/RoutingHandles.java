@@ -38,8 +38,15 @@ final class RoutingHandles {
             "bulkWrite", "drop", "createIndex", "createIndexes", "dropIndex", "dropIndexes", "renameCollection",
             "createSearchIndex", "createSearchIndexes", "updateSearchIndex", "dropSearchIndex", "mapReduce");
 
-    /** Database methods that change data or schema. {@code runCommand} counts as a write: it may be one. */
-    static final Set<String> DATABASE_WRITES = Set.of("createCollection", "createView", "drop", "runCommand");
+    /** Database methods that change data or schema; {@code runCommand} is judged by its command. */
+    static final Set<String> DATABASE_WRITES = Set.of("createCollection", "createView", "drop");
+
+    /**
+     * Commands that only read, so that a read-only tenant may still run them; every other command
+     * counts as a write. {@code aggregate} reads unless its pipeline ends in {@code $out}/{@code $merge}.
+     */
+    static final Set<String> READ_COMMANDS = Set.of("ping", "buildinfo", "hello", "ismaster", "find", "count",
+            "distinct", "aggregate", "listcollections", "listindexes", "collstats", "dbstats");
 
     /** Methods answered without a tenant when none is bound. */
     private static final Set<String> TENANT_FREE_GETTERS = Set.of("getCodecRegistry", "getReadPreference",
@@ -311,7 +318,26 @@ final class RoutingHandles {
         @Override
         boolean isWrite(Method method, Object @Nullable [] args) {
             String name = method.getName();
+            if (name.equals("runCommand")) {
+                return writesData(args);
+            }
             return DATABASE_WRITES.contains(name) || (name.equals("aggregate") && writesOut(firstList(args)));
+        }
+
+        private static boolean writesData(Object @Nullable [] args) {
+            for (Object arg : args == null ? new Object[0] : args) {
+                if (arg instanceof Bson) {
+                    BsonDocument command = ((Bson) arg).toBsonDocument();
+                    if (command.isEmpty()) {
+                        return true;
+                    }
+                    String name = command.getFirstKey().toLowerCase(java.util.Locale.ROOT);
+                    return !READ_COMMANDS.contains(name)
+                            || (name.equals("aggregate") && writesOut(command.get("pipeline") == null ? null
+                                    : command.getArray("pipeline").getValues()));
+                }
+            }
+            return true;
         }
 
         @Override

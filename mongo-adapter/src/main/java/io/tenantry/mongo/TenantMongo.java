@@ -10,11 +10,13 @@ import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point of the MongoDB adapter: hands out ordinary {@link MongoCollection} and
@@ -46,6 +48,7 @@ public final class TenantMongo {
     private final Routing routing;
     private final int handleCacheSize;
     private final MongoProvisioning provisioning;
+    private final @Nullable MongoDatabase sharedResources;
 
     private TenantMongo(Builder builder) {
         MongoSettings settings = new MongoSettings(new Clusters(builder.clusters), builder.tenantField,
@@ -58,6 +61,8 @@ public final class TenantMongo {
                 Objects.requireNonNull(builder.router, "router"), settings, models);
         this.handleCacheSize = builder.handleCacheSize;
         this.provisioning = new MongoProvisioning(routing);
+        this.sharedResources = builder.sharedStore == null ? null : SharedResources.readOnly(
+                settings.clusters.client(builder.sharedStore).getDatabase(Objects.requireNonNull(builder.sharedDatabase)));
     }
 
     /** Starts a builder. */
@@ -109,6 +114,34 @@ public final class TenantMongo {
         return routing.model(placement.model()).databaseName(tenant, placement);
     }
 
+    /**
+     * Returns the databases the current tenant's data lives in, as the driver's
+     * {@code listDatabaseNames} would for a client that could see only them: the tenant's own
+     * database on the DATABASE model, the shared one otherwise. Other tenants' databases are never
+     * listed.
+     *
+     * @throws io.tenantry.NoTenantBoundException if no tenant is bound
+     */
+    public List<String> listDatabaseNames() {
+        Routing.Target target = routing.resolve(false);
+        return List.of(target.isolation.databaseName(target.tenant, target.placement));
+    }
+
+    /**
+     * Returns the shared read-only resources database configured with
+     * {@link Builder#sharedResources(String, String)}: every tenant reads it; writes are refused
+     * outside a system scope ({@link io.tenantry.TenantContext#openSystem(String)}).
+     *
+     * @throws IllegalStateException if none is configured
+     */
+    public MongoDatabase sharedResources() {
+        if (sharedResources == null) {
+            throw new IllegalStateException("No shared resources database is configured: add"
+                    + " .sharedResources(\"main\", \"reference\") to the TenantMongo builder.");
+        }
+        return sharedResources;
+    }
+
     /** Returns the names of the configured clusters. */
     public Set<String> clusterNames() {
         return routing.settings.clusters.names();
@@ -147,13 +180,25 @@ public final class TenantMongo {
     public static final class Builder {
         private final Map<String, MongoClient> clusters = new LinkedHashMap<>();
         private final Map<String, CollectionSpec> collections = new LinkedHashMap<>();
-        private TenantDirectory directory;
-        private TenantRouter router;
+        private @Nullable TenantDirectory directory;
+        private @Nullable TenantRouter router;
         private String tenantField = DEFAULT_TENANT_FIELD;
         private int handleCacheSize = 10_000;
         private int collectionWarningThreshold = 10_000;
+        private @Nullable String sharedStore;
+        private @Nullable String sharedDatabase;
 
         private Builder() {
+        }
+
+        /**
+         * Names a shared read-only database of reference data on {@code cluster}, handed out by
+         * {@link TenantMongo#sharedResources()}.
+         */
+        public Builder sharedResources(String cluster, String database) {
+            this.sharedStore = Objects.requireNonNull(cluster, "cluster");
+            this.sharedDatabase = Objects.requireNonNull(database, "database");
+            return this;
         }
 
         /** Adds a named cluster; placements name it as their store. One client, one pool, for all its tenants. */
@@ -178,7 +223,7 @@ public final class TenantMongo {
         }
 
         /**
-         * Sets the name of the tenant field on the FIELD model (default {@value #DEFAULT_TENANT_FIELD_NAME}).
+         * Sets the name of the tenant field on the FIELD model (default {@value TenantMongo#DEFAULT_TENANT_FIELD}).
          *
          * @throws IllegalArgumentException if empty, starting with {@code $}, containing {@code .}, or {@code _id}
          */
@@ -240,8 +285,5 @@ public final class TenantMongo {
             }
             return new TenantMongo(this);
         }
-
-        /** The default tenant field name, for Javadoc. */
-        private static final String DEFAULT_TENANT_FIELD_NAME = DEFAULT_TENANT_FIELD;
     }
 }
