@@ -79,7 +79,21 @@ final class FromProperties {
         return id;
     }
 
-    static TenantDirectory directory(TenantryProperties.Directory properties) {
+    static TenantDirectory directory(TenantryProperties.Directory properties, List<TenantDirectoryProvider> providers) {
+        if (properties.getSource() == TenantryProperties.DirectorySource.PROPERTIES) {
+            return cached(listed(properties), properties.getCache());
+        }
+        String source = properties.getSource().name().toLowerCase(java.util.Locale.ROOT);
+        TenantDirectoryProvider provider = providers.stream().filter(p -> p.source() == properties.getSource())
+                .findFirst().orElseThrow(() -> new InvalidTenantryConfigurationException("tenantry.directory.source",
+                        source, "no auto-configuration provides a " + source + " tenant catalogue: its adapter is"
+                                + " not on the class path, or its wiring is disabled.",
+                        "Add the io.tenantry:tenantry-" + (source.equals("mongodb") ? "mongo" : source)
+                                + " dependency (and enable it), or use tenantry.directory.source=properties."));
+        return cached(provider.directory(), properties.getCache());
+    }
+
+    private static TenantDirectory listed(TenantryProperties.Directory properties) {
         List<Tenant> tenants = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < properties.getTenants().size(); i++) {
@@ -99,11 +113,11 @@ final class FromProperties {
             }
             tenants.add(tenant.build());
         }
-        return cached(TenantDirectory.inMemory(tenants.toArray(new Tenant[0])), properties.getCache());
+        return TenantDirectory.inMemory(tenants.toArray(new Tenant[0]));
     }
 
     /** Wraps {@code directory} in core's caching decorator when caching is enabled. */
-    static TenantDirectory cached(TenantDirectory directory, TenantryProperties.Cache cache) {
+    private static TenantDirectory cached(TenantDirectory directory, TenantryProperties.Cache cache) {
         if (!cache.isEnabled()) {
             return directory;
         }

@@ -106,7 +106,7 @@ class TenantryAutoConfigurationTest {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                     .isInstanceOf(InvalidTenantryConfigurationException.class)
-                    .hasMessageContaining("tenantry.directory.source").hasMessageContaining("tenantry-mongo");
+                    .hasMessageContaining("tenantry.directory.source").hasMessageContaining("io.tenantry:tenantry-mongo");
         });
     }
 
