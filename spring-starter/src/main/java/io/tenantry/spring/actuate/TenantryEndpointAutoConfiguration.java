@@ -15,11 +15,11 @@ import org.springframework.context.annotation.Bean;
 /** The {@code tenants} actuator endpoint, when the actuator is present and the endpoint is available. */
 @AutoConfiguration(after = {TenantryAutoConfiguration.class, TenantryMongoAutoConfiguration.class})
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
-@ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
 public final class TenantryEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
     @ConditionalOnBean({TenantDirectory.class, TenantRouter.class})
     TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router) {
         return new TenantsEndpoint(directory, router);
