@@ -48,11 +48,11 @@ final class CollectionIsolation extends MongoIsolation {
         return placement.namespace();
     }
 
-    /** Creates the declared collections under the tenant's names, after checking the database's size. */
+    /** Creates the declared collections under the tenant's names, then checks the shared database's size. */
     @Override
     void ensure(TenantId tenant, Placement placement) {
-        checkBudget(placement);
         DeclaredCollections.ensure(shared(placement), namespace(tenant, placement), settings.specs());
+        checkBudget(placement);
     }
 
     /** Logs a warning if the shared database of {@code placement} nears the collection threshold. */

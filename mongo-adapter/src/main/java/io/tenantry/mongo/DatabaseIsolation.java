@@ -33,8 +33,8 @@ final class DatabaseIsolation extends MongoIsolation {
     @Override
     <T> MongoCollection<T> collection(TenantId tenant, Placement placement, String logical, Class<T> documentClass) {
         OwnedNamespace namespace = namespace(tenant, placement);
-        return new OwnedCollection<>(own(placement, namespace).getCollection(namespace.physical(logical), documentClass),
-                namespace);
+        MongoDatabase own = own(placement, namespace);
+        return new OwnedCollection<>(own.getCollection(namespace.physical(logical), documentClass), namespace);
     }
 
     @Override

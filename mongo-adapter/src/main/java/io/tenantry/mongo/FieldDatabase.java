@@ -4,17 +4,13 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.ReadConcern;
 import com.mongodb.ReadPreference;
 import com.mongodb.WriteConcern;
-import com.mongodb.client.AggregateIterable;
-import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.ListCollectionNamesIterable;
 import com.mongodb.client.ListCollectionsIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.CreateCollectionOptions;
-import com.mongodb.client.model.CreateViewOptions;
 import com.mongodb.client.model.Filters;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +28,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Collections come out as {@link FieldCollection}s. Listings show the shared collections
  * ({@code system.*} left out): their names are schema, not data. {@code createCollection} is
  * allowed and idempotent; options that would change how every tenant's documents are kept (capped,
- * validator, expiry) are refused. Dropping the database, creating views, database-level
- * {@code aggregate} and {@code watch} are refused, and {@code runCommand} runs only
- * {@value #ALLOWED_COMMANDS_TEXT}. Thread-safe.
+ * validator, expiry) are refused. {@code runCommand} runs only {@value #ALLOWED_COMMANDS_TEXT}.
+ * Dropping the database, creating views, database-level {@code aggregate} and {@code watch} are
+ * refused ({@link FieldDatabaseRefusals}). Thread-safe.
  */
 final class FieldDatabase extends FieldDatabaseRefusals {
 

@@ -2,6 +2,8 @@ package io.tenantry.mongo;
 
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
+import io.tenantry.IsolationViolationException;
+import io.tenantry.IsolationViolationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +46,19 @@ final class FieldIndexes {
      * {@link FieldRules#indexKeys}, named by the options' name or else by the name the driver would
      * give the <em>declared</em> keys, so that it lists, and can be told apart, as declared. The
      * caller's options are not changed.
+     *
+     * @throws IsolationViolationException for a unique TTL index: MongoDB requires TTL indexes to
+     *     have a single field, so it cannot be prefixed, and would be unique across tenants
      */
     static IndexModel physical(Bson keys, IndexOptions options, FieldRules rules, CodecRegistry registry) {
         BsonDocument declared = keys.toBsonDocument(BsonDocument.class, registry);
         boolean ttl = options.getExpireAfter(TimeUnit.SECONDS) != null;
+        if (ttl && options.isUnique()) {
+            throw new IsolationViolationException("Index " + declared.toJson() + " is unique and has expireAfter: a TTL"
+                    + " index must have a single field, so Tenantry cannot put the tenant field '" + rules.field()
+                    + "' first, and its values would be unique across all tenants of the shared collection. Declare"
+                    + " the TTL index without unique(true), and the unique index separately.");
+        }
         BsonDocument physical = rules.indexKeys(declared, registry, ttl);
         String name = options.getName() != null ? options.getName() : defaultName(declared);
         return new IndexModel(physical, copy(options).name(name));

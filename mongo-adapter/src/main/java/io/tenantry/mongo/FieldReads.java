@@ -259,6 +259,12 @@ abstract class FieldReads<T> implements MongoCollection<T> {
 
     // ---- watch
 
+    /**
+     * Returns a change stream of this tenant's events only, recognised by the tenant field of the
+     * looked-up document or of its pre-image. Fails closed: an event that carries neither (notably a
+     * delete on a collection without {@code changeStreamPreAndPostImages}) is dropped; see
+     * {@link FieldChangeStreams}.
+     */
     @Override
     public ChangeStreamIterable<T> watch() {
         return watchScoped(null, List.of(), delegate.getDocumentClass());

@@ -72,7 +72,8 @@ public final class MongoTenantDirectory implements TenantDirectory {
         if (database instanceof OwnedDatabase || (Proxy.isProxyClass(database.getClass())
                 && Proxy.getInvocationHandler(database).getClass().getName().startsWith("io.tenantry."))) {
             throw new IllegalArgumentException("The tenant directory needs a plain control-plane database from a"
-                    + " MongoClient (client.getDatabase(\"control\")), not a Tenantry handle, which belongs to one tenant.");
+                    + " MongoClient (client.getDatabase(\"control\")), not a Tenantry handle, which belongs to one"
+                    + " tenant.");
         }
         String name = TenantMongo.checkLogicalName(collection);
         return new MongoTenantDirectory(database.withCodecRegistry(MongoClientSettings.getDefaultCodecRegistry())

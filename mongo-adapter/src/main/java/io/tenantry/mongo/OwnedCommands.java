@@ -50,8 +50,8 @@ final class OwnedCommands {
         if (!HARMLESS.contains(name)) {
             throw new IsolationViolationException("Command \"" + name + "\" is refused on the COLLECTION model: in a"
                     + " database shared by tenants a command could name another tenant's collection. Use the methods of"
-                    + " MongoCollection and MongoDatabase instead (they are confined), or place the tenant on the DATABASE"
-                    + " model. Allowed commands: " + new TreeSet<>(HARMLESS) + ".");
+                    + " MongoCollection and MongoDatabase instead (they are confined), or place the tenant on the"
+                    + " DATABASE model. Allowed commands: " + new TreeSet<>(HARMLESS) + ".");
         }
         return document;
     }

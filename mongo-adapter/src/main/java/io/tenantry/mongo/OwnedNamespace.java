@@ -107,8 +107,8 @@ abstract class OwnedNamespace implements PipelineScope {
         try {
             return physical(logical);
         } catch (IllegalArgumentException e) {
-            throw new IsolationViolationException("A pipeline references collection \"" + logical + "\", which tenant \""
-                    + tenant + "\" cannot own: " + e.getMessage());
+            throw new IsolationViolationException("A pipeline references collection \"" + logical
+                    + "\", which tenant \"" + tenant + "\" cannot own: " + e.getMessage());
         }
     }
 
@@ -211,5 +211,4 @@ abstract class OwnedNamespace implements PipelineScope {
             return null;
         }
     }
-
 }

@@ -67,7 +67,7 @@ public final class SharedResources {
     static final Map<String, Access> DATABASE_METHODS = table(
             Set.of("getName", "listCollectionNames", "listCollections"),
             Set.of("drop", "createCollection", "createView"),
-            Set.of("getCollection"), "runCommand", Access.COMMAND);
+            Set.of("getCollection"), Map.of("runCommand", Access.COMMAND, "aggregate", Access.AGGREGATE));
 
     /** Every method name of {@link MongoCollection}, classified. */
     static final Map<String, Access> COLLECTION_METHODS = table(
@@ -77,7 +77,7 @@ public final class SharedResources {
                     "updateMany", "findOneAndDelete", "findOneAndReplace", "findOneAndUpdate", "drop", "createIndex",
                     "createIndexes", "dropIndex", "dropIndexes", "renameCollection", "createSearchIndex",
                     "createSearchIndexes", "updateSearchIndex", "dropSearchIndex", "mapReduce"),
-            Set.of("withDocumentClass"), "aggregate", Access.AGGREGATE);
+            Set.of("withDocumentClass"), Map.of("aggregate", Access.AGGREGATE));
 
     private SharedResources() {
     }
@@ -94,17 +94,14 @@ public final class SharedResources {
     }
 
     private static Map<String, Access> table(Set<String> reads, Set<String> writes, Set<String> wraps,
-            String special, Access specialAccess) {
+            Map<String, Access> special) {
         Map<String, Access> table = new HashMap<>();
         COMMON_READS.forEach(name -> table.put(name, Access.READ));
         reads.forEach(name -> table.put(name, Access.READ));
         writes.forEach(name -> table.put(name, Access.WRITE));
         WITHERS.forEach(name -> table.put(name, Access.WRAP));
         wraps.forEach(name -> table.put(name, Access.WRAP));
-        table.put(special, specialAccess);
-        if (specialAccess == Access.COMMAND) {
-            table.put("aggregate", Access.AGGREGATE);
-        }
+        table.putAll(special);
         return Map.copyOf(table);
     }
 

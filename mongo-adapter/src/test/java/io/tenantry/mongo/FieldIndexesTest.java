@@ -17,6 +17,7 @@ import io.tenantry.IsolationViolationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.bson.BsonDocument;
@@ -136,6 +137,17 @@ class FieldIndexesTest {
         assertThatThrownBy(() -> as(ACME, () -> cards.createIndex(Indexes.ascending("sku", "tenantId"))))
                 .isInstanceOf(IsolationViolationException.class);
         assertThat(deployment.commands("createIndexes")).isEmpty();
+    }
+
+    @Test
+    void aTtlIndexStaysSingleFieldAndCannotBeUnique() {
+        String name = callAs(ACME, () -> cards.createIndex(Indexes.ascending("seenAt"),
+                new IndexOptions().expireAfter(3600L, TimeUnit.SECONDS)));
+
+        assertThat(physicalIndexes("cards")).containsEntry(name, BsonDocument.parse("{seenAt: 1}"));
+        assertThatThrownBy(() -> as(ACME, () -> cards.createIndex(Indexes.ascending("token"),
+                new IndexOptions().unique(true).expireAfter(60L, TimeUnit.SECONDS))))
+                .isInstanceOf(IsolationViolationException.class).hasMessageContaining("unique across all tenants");
     }
 
     @Test

@@ -8,12 +8,17 @@ import static io.tenantry.mongo.FieldMongo.callAs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.MongoNamespace;
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.tenantry.IsolationViolationException;
 import io.tenantry.NoTenantBoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +134,37 @@ class FieldModelTest {
         assertThat(callAs(ACME, () -> cards.getNamespace().getFullName())).isEqualTo("cardvault.cards");
         assertThat(deployment.mongo.databaseName(ACME)).isEqualTo("cardvault");
         assertThat(deployment.mongo.databaseName(BRAVO)).isEqualTo("cardvault");
+    }
+
+    @Test
+    void optionsAndDocumentClassesGiveConfinedCollectionsAgain() {
+        MongoSettings settings = new MongoSettings(new Clusters(Map.of("main", deployment.client)), "tenantId", Map.of(),
+                10_000);
+        MongoCollection<Document> scoped = new FieldIsolation(settings).collection(ACME,
+                deployment.mongo.placement(ACME), "cards", Document.class);
+
+        MongoCollection<BsonDocument> derived = scoped.withReadPreference(ReadPreference.primaryPreferred())
+                .withWriteConcern(WriteConcern.MAJORITY).withDocumentClass(BsonDocument.class);
+
+        assertThat(derived).isInstanceOf(FieldCollection.class);
+        assertThat(derived.getReadPreference()).isEqualTo(ReadPreference.primaryPreferred());
+        assertThat(callAs(ACME, () -> derived.countDocuments())).isEqualTo(2);
+        assertThat(callAs(ACME, () -> derived.find().into(new ArrayList<>()))).extracting(d -> d.getString("sku").getValue())
+                .containsExactlyInAnyOrder("a1", "a2");
+    }
+
+    @Test
+    void renamingASharedCollectionAndMapReduceAreRefusedWithWhatToDoInstead() {
+        assertThatThrownBy(() -> as(ACME, () -> cards.renameCollection(new MongoNamespace("cardvault", "old_cards"))))
+                .isInstanceOf(IsolationViolationException.class).hasMessageContaining("$merge");
+        assertThatThrownBy(() -> as(ACME, () -> mapReduce(cards))).isInstanceOf(IsolationViolationException.class)
+                .hasMessageContaining("aggregate");
+        assertThat(deployment.raw().listCollectionNames().into(new ArrayList<>())).containsExactly("cards");
+    }
+
+    @SuppressWarnings("deprecation") // mapReduce is deprecated; the test shows it is refused
+    private static void mapReduce(MongoCollection<Document> collection) {
+        collection.mapReduce("function() { emit(this.rarity, 1); }", "function(k, v) { return Array.sum(v); }").first();
     }
 
     @Test
