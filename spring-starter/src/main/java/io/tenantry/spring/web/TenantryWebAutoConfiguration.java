@@ -1,0 +1,67 @@
+package io.tenantry.spring.web;
+
+import io.tenantry.TenantAdmission;
+import io.tenantry.spring.TenantryAutoConfiguration;
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Servlet web wiring: the {@link TenantFilter}, registered just after the Spring Security filter
+ * chain (so token claims are known) and before everything else, with its claim source, rejection
+ * handler and listeners.
+ */
+@AutoConfiguration(after = TenantryAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({OncePerRequestFilter.class, FilterRegistrationBean.class})
+@ConditionalOnProperty(name = "tenantry.web.enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(TenantryWebProperties.class)
+public final class TenantryWebAutoConfiguration {
+
+    /** Spring Boot's default order of the Spring Security filter chain (spring.security.filter.order). */
+    static final int SECURITY_FILTER_ORDER = -100;
+
+    /** The tenant filter's default distance behind the security filter chain. */
+    static final int AFTER_SECURITY = 10;
+
+    @Bean
+    @ConditionalOnMissingBean
+    TenantRejectionHandler tenantRejectionHandler(TenantryWebProperties properties) {
+        return new ProblemDetailsRejectionHandler(properties.getRetryAfter());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(TenantAdmission.class)
+    TenantFilter tenantFilter(TenantAdmission admission, ObjectProvider<RequestClaims> claims,
+            TenantRejectionHandler rejections, ObjectProvider<TenantRequestListener> listeners,
+            TenantryWebProperties properties) {
+        return new TenantFilter(admission, claims.getIfUnique(() -> RequestClaims.NONE), rejections,
+                listeners.orderedStream().toList(), properties.getExcludedPaths());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "tenantFilterRegistration")
+    @ConditionalOnBean(TenantFilter.class)
+    FilterRegistrationBean<TenantFilter> tenantFilterRegistration(TenantFilter filter,
+            TenantryWebProperties properties, Environment environment) {
+        FilterRegistrationBean<TenantFilter> registration = new FilterRegistrationBean<>(filter);
+        Integer order = properties.getFilterOrder();
+        registration.setOrder(order != null ? order
+                : environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER)
+                        + AFTER_SECURITY);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setName("tenantFilter");
+        return registration;
+    }
+}
