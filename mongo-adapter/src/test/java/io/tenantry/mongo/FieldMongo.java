@@ -1,22 +1,16 @@
 package io.tenantry.mongo;
 
-import com.mongodb.MongoClientSettings;
-import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.tenantry.Placement;
 import io.tenantry.Tenant;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -25,7 +19,7 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 
 /**
- * A FIELD-model deployment for tests: an in-process wire-protocol MongoDB server, a real driver
+ * A FIELD-model deployment for tests: a {@link TestClusters} server (in-process, or TENANTRY_MONGODB_URI), a real driver
  * client that records every command it sends, and a {@link TenantMongo} placing tenants acme,
  * bravo and cobalt (tier "free") on {@code field("main", "cardvault")}.
  */
@@ -36,7 +30,7 @@ final class FieldMongo implements AutoCloseable {
     static final TenantId COBALT = TenantId.of("cobalt");
     static final String DATABASE = "cardvault";
 
-    final MongoServer server;
+    private final TestClusters clusters;
     final MongoClient client;
     final TenantMongo mongo;
     private final List<BsonDocument> commands = new CopyOnWriteArrayList<>();
@@ -47,19 +41,14 @@ final class FieldMongo implements AutoCloseable {
 
     /** Starts the server; {@code configure} adds declarations (collections, tenant field) to the builder. */
     FieldMongo(Consumer<TenantMongo.Builder> configure) {
-        server = new MongoServer(new MemoryBackend());
-        InetSocketAddress address = server.bind();
         CommandListener recorder = new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
                 commands.add(event.getCommand().clone());
             }
         };
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://" + address.getHostString() + ":"
-                        + address.getPort()))
-                .addCommandListener(recorder)
-                .build());
+        clusters = TestClusters.start(settings -> settings.addCommandListener(recorder), "main");
+        client = clusters.client("main");
         TenantDirectory directory = TenantDirectory.inMemory(
                 Tenant.builder(ACME).tier("free").build(),
                 Tenant.builder(BRAVO).tier("free").build(),
@@ -115,6 +104,6 @@ final class FieldMongo implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.shutdownNow();
+        clusters.close();
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * Named MongoDB clusters for tests: by default one in-process wire-protocol server per name
  * (mongo-java-server, memory backend, over a real socket); when {@code TENANTRY_MONGODB_URI} names
  * a real MongoDB, every name gets a client to it instead (the clusters then share one server, and
- * tests keep apart by database names).
+ * tests keep apart by database names). That server must be disposable: every start drops its
+ * databases, so that each suite begins from nothing, as it does on a fresh in-process server.
  */
 final class TestClusters implements AutoCloseable {
 
@@ -54,6 +55,9 @@ final class TestClusters implements AutoCloseable {
             settings.accept(builder);
             clusters.uris.put(name, uri);
             clusters.clients.put(name, MongoClients.create(builder.build()));
+        }
+        if (real != null && !real.isBlank()) {
+            clusters.dropAll();
         }
         return clusters;
     }

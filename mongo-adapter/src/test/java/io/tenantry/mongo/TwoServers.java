@@ -1,21 +1,15 @@
 package io.tenantry.mongo;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.tenantry.Placement;
 import io.tenantry.Tenant;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +23,7 @@ import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 
 /**
- * Two in-process wire-protocol MongoDB servers, "main" and "dedicated", each reached by a real
+ * Two {@link TestClusters} MongoDB servers (in-process, or TENANTRY_MONGODB_URI), "main" and "dedicated", each reached by a real
  * driver client over a socket, with every command the clients send recorded as the server receives it.
  * Tenants acme, bravo and carol are premium (COLLECTION model in cardvault on main); delta and echo
  * are enterprise (DATABASE model, cv_ + id, on dedicated).
@@ -46,14 +40,15 @@ final class TwoServers implements AutoCloseable {
     private static final Set<String> QUIET = Set.of("hello", "isMaster", "ismaster", "endSessions", "buildInfo",
             "buildinfo", "ping", "getMore", "killCursors");
 
-    final MongoServer mainServer = new MongoServer(new MemoryBackend());
-    final MongoServer dedicatedServer = new MongoServer(new MemoryBackend());
     final List<BsonDocument> mainCommands = new CopyOnWriteArrayList<>();
     final List<BsonDocument> dedicatedCommands = new CopyOnWriteArrayList<>();
-    final MongoClient main = client(mainServer.bind(), mainCommands);
-    final MongoClient dedicated = client(dedicatedServer.bind(), dedicatedCommands);
+    private final TestClusters mainCluster = TestClusters.start(s -> s.addCommandListener(recorder(mainCommands)), "main");
+    private final TestClusters dedicatedCluster = TestClusters.start(
+            s -> s.addCommandListener(recorder(dedicatedCommands)), "dedicated");
+    final MongoClient main = mainCluster.client("main");
+    final MongoClient dedicated = dedicatedCluster.client("dedicated");
 
-    private static MongoClient client(InetSocketAddress address, List<BsonDocument> commands) {
+    private static CommandListener recorder(List<BsonDocument> commands) {
         CommandListener listener = new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
@@ -62,10 +57,7 @@ final class TwoServers implements AutoCloseable {
                         .decode(new BsonDocumentCodec()));
             }
         };
-        return MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://" + address.getHostString() + ":"
-                        + address.getPort()))
-                .addCommandListener(listener).build());
+        return listener;
     }
 
     static TenantDirectory directory() {
@@ -160,9 +152,7 @@ final class TwoServers implements AutoCloseable {
 
     @Override
     public void close() {
-        main.close();
-        dedicated.close();
-        mainServer.shutdownNow();
-        dedicatedServer.shutdownNow();
+        mainCluster.close();
+        dedicatedCluster.close();
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -172,8 +173,9 @@ final class FromProperties {
             return;
         }
         TenantStores first = stores.get(0);
+        String configured = stores.stream().map(TenantStores::toString).collect(Collectors.joining("; "));
         throw new InvalidTenantryConfigurationException(at, store, "no adapter has a store named \"" + store
-                + "\"; configured: " + stores + ".", "Add " + first.propertyPrefix() + store + "=..., or name one of "
+                + "\"; configured: " + configured + ".", "Add " + first.propertyPrefix() + store + "=..., or name one of "
                 + first.names() + ".");
     }
 

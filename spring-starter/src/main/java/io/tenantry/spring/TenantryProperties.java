@@ -26,8 +26,6 @@ public class TenantryProperties {
 
     private final Routing routing = new Routing();
 
-    private final Jobs jobs = new Jobs();
-
     public Resolution getResolution() {
         return resolution;
     }
@@ -38,10 +36,6 @@ public class TenantryProperties {
 
     public Routing getRouting() {
         return routing;
-    }
-
-    public Jobs getJobs() {
-        return jobs;
     }
 
     /** The sources a resolver chain can read a tenant id from. */
@@ -393,21 +387,6 @@ public class TenantryProperties {
 
         public void setPrefix(@Nullable String prefix) {
             this.prefix = prefix;
-        }
-    }
-
-    /** Jobs run once per tenant (see TenantJobs). */
-    public static class Jobs {
-
-        /** Most tenants a job runs for at the same time. */
-        private int parallelism = 4;
-
-        public int getParallelism() {
-            return parallelism;
-        }
-
-        public void setParallelism(int parallelism) {
-            this.parallelism = parallelism;
         }
     }
 }

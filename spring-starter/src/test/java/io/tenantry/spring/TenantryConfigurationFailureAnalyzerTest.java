@@ -1,10 +1,19 @@
 package io.tenantry.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tenantry.spring.mongo.TenantryMongoAutoConfiguration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -85,6 +94,22 @@ class TenantryConfigurationFailureAnalyzerTest {
         FailureAnalysis analysis = analyze("tenantry.mongodb.clusters.main=localhost:27017");
         assertThat(analysis.getDescription()).contains("Property: tenantry.mongodb.clusters.main");
         assertThat(analysis.getAction()).contains("mongodb://host:27017");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void isRegisteredSoThatSpringBootPrintsTheReportAtStartUp(CapturedOutput output) {
+        SpringApplication application = new SpringApplicationBuilder(BareApplication.class)
+                .web(WebApplicationType.NONE).properties("tenantry.resolution.default-tenant=Acme").build();
+        assertThatThrownBy(application::run).hasRootCauseInstanceOf(InvalidTenantryConfigurationException.class);
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("Tenantry is misconfigured: Invalid tenant id \"Acme\"")
+                .contains("Property: tenantry.resolution.default-tenant");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration(TenantryAutoConfiguration.class)
+    static class BareApplication {
     }
 
     private FailureAnalysis analyze(String... properties) {

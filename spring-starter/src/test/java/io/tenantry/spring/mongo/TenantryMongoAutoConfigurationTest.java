@@ -57,10 +57,8 @@ class TenantryMongoAutoConfigurationTest {
     void withoutClustersTheApplicationsMongoClientIsClusterMainAndStaysOpen() {
         try (MongoClient application = MongoClients.create(EmbeddedMongo.main().uri())) {
             runner.withBean(MongoClient.class, () -> application, unmanaged -> unmanaged.setDestroyMethodName(""))
-                    .run(context -> {
-                assertThat(context.getBean(TenantMongo.class).cluster("main")).isSameAs(application);
-            });
-            assertThat(application.listDatabaseNames().into(new ArrayList<>())).isNotNull();
+                    .run(context -> assertThat(context.getBean(TenantMongo.class).cluster("main")).isSameAs(application));
+            assertThat(application.listDatabaseNames().into(new ArrayList<>())).as("still open").isNotNull();
         }
     }
 

@@ -3,6 +3,7 @@ package io.tenantry.spring.data.mongo.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ClientSessionOptions;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.tenantry.NoTenantBoundException;
@@ -167,6 +168,8 @@ class SpringDataIsolationTest {
         assertThatThrownBy(() -> cards.count()).isInstanceOf(NoTenantBoundException.class);
         assertThatThrownBy(() -> template.findAll(Card.class)).isInstanceOf(NoTenantBoundException.class);
         assertThatThrownBy(() -> factory.getMongoDatabase("sd_vault")).isInstanceOf(NoTenantBoundException.class);
+        assertThatThrownBy(() -> factory.getSession(ClientSessionOptions.builder().build()))
+                .isInstanceOf(NoTenantBoundException.class);
     }
 
     @Test
