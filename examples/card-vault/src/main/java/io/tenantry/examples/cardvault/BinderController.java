@@ -54,18 +54,13 @@ class BinderController {
 
     @PutMapping("/{id}")
     Binder update(@PathVariable String id, @RequestBody Binder binder) {
-        if (!binders.existsById(id)) {
-            throw notFound(id);
-        }
-        return binders.save(valid(binder).withId(id));
+        Binder stored = binders.findById(id).orElseThrow(() -> notFound(id));
+        return binders.save(valid(binder).withId(stored.id()));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
-        if (!binders.existsById(id)) {
-            throw notFound(id);
-        }
-        binders.deleteById(id);
+        binders.delete(binders.findById(id).orElseThrow(() -> notFound(id)));
         return ResponseEntity.noContent().build();
     }
 

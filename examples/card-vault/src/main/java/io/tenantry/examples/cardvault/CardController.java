@@ -49,18 +49,13 @@ class CardController {
 
     @PutMapping("/{id}")
     Card update(@PathVariable String id, @RequestBody Card card) {
-        if (!cards.existsById(id)) {
-            throw notFound(id);
-        }
-        return cards.save(valid(card).withId(id));
+        Card stored = cards.findById(id).orElseThrow(() -> notFound(id));
+        return cards.save(valid(card).withId(stored.id()));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
-        if (!cards.existsById(id)) {
-            throw notFound(id);
-        }
-        cards.deleteById(id);
+        cards.delete(cards.findById(id).orElseThrow(() -> notFound(id)));
         return ResponseEntity.noContent().build();
     }
 
