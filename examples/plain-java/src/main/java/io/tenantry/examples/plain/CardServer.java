@@ -94,60 +94,64 @@ public final class CardServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
+        String[] path = exchange.getRequestURI().getPath().split("/");   // "", "cards", id
         TenantRequest.Builder request = TenantRequest.builder().path(exchange.getRequestURI().getPath());
         exchange.getRequestHeaders().forEach((name, values) -> request.header(name, values.get(0)));
+        Reply reply;
         try (TenantScope scope = admission.open(request.build(), !method.equals("GET"))) {
-            String[] path = exchange.getRequestURI().getPath().split("/");   // "", "cards", id
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (path.length == 2) {
-                switch (method) {
-                    case "GET" -> send(exchange, 200, json(cards.find().into(new ArrayList<>())));
-                    case "POST" -> {
-                        Document card = Document.parse(body);
-                        card.remove("_id");                    // the server picks ids
-                        cards.insertOne(card);
-                        send(exchange, 201, json(cards.find(byId(card.get("_id").toString())).first()));
-                    }
-                    default -> send(exchange, 405, error("Use GET or POST on /cards."));
-                }
-            } else {
-                String id = path[2];
-                switch (method) {
-                    case "GET" -> found(exchange, true, id);
-                    case "PUT" -> {
-                        Document card = Document.parse(body);
-                        card.remove("_id");
-                        found(exchange, cards.replaceOne(byId(id), card).getMatchedCount() > 0, id);
-                    }
-                    case "DELETE" -> {
-                        if (cards.deleteOne(byId(id)).getDeletedCount() > 0) {
-                            send(exchange, 204, null);
-                        } else {
-                            found(exchange, false, id);
-                        }
-                    }
-                    default -> send(exchange, 405, error("Use GET, PUT or DELETE on /cards/{id}."));
-                }
-            }
+            reply = path.length == 2 ? onCards(method, body) : onCard(method, path[2], body);
         } catch (TenantResolutionException | JsonParseException e) {
-            send(exchange, 400, error(e.getMessage()));
+            reply = new Reply(400, error(e.getMessage()));
         } catch (UnknownTenantException e) {
-            send(exchange, 404, error(e.getMessage()));
+            reply = new Reply(404, error(e.getMessage()));
         } catch (TenantUnavailableException | IsolationViolationException e) {
-            send(exchange, 403, error(e.getMessage()));   // a suspended tenant, or a write into another vault
-        } catch (RuntimeException e) {
-            send(exchange, 500, error(e.toString()));
+            reply = new Reply(403, error(e.getMessage()));   // a suspended tenant, or a write into another vault
+        }
+        byte[] bytes = reply.json == null ? new byte[0] : reply.json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(reply.status, bytes.length == 0 ? -1 : bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private Reply onCards(String method, String body) {
+        switch (method) {
+            case "GET":
+                return new Reply(200, "[" + String.join(",", cards.find().map(CardServer::json).into(new ArrayList<>())) + "]");
+            case "POST":
+                Document card = card(body);
+                cards.insertOne(card);   // on the free tier, Tenantry stamps the tenant on the stored document
+                return new Reply(201, json(cards.find(Filters.eq("_id", card.get("_id"))).first()));
+            default:
+                return new Reply(405, error("Use GET or POST on /cards."));
         }
     }
 
-    /** Answers with the card as stored, or 404: another tenant's card id is simply not found here. */
-    private void found(HttpExchange exchange, boolean found, String id) throws IOException {
-        Document card = found ? cards.find(byId(id)).first() : null;
-        send(exchange, card == null ? 404 : 200, card == null ? error("No card " + id + " in this vault.") : json(card));
+    private Reply onCard(String method, String id, String body) {
+        Bson byId = Filters.eq("_id", ObjectId.isValid(id) ? new ObjectId(id) : id);
+        switch (method) {
+            case "GET":
+                break;
+            case "PUT":
+                cards.replaceOne(byId, card(body));
+                break;
+            case "DELETE":
+                if (cards.deleteOne(byId).getDeletedCount() > 0) {
+                    return new Reply(204, null);
+                }
+                break;
+            default:
+                return new Reply(405, error("Use GET, PUT or DELETE on /cards/{id}."));
+        }
+        Document card = cards.find(byId).first();   // another tenant's card is simply not found here
+        return card == null ? new Reply(404, error("No card " + id + " in this vault.")) : new Reply(200, json(card));
     }
 
-    private static Bson byId(String id) {
-        return Filters.eq("_id", ObjectId.isValid(id) ? new ObjectId(id) : id);
+    private static Document card(String json) {
+        Document card = Document.parse(json);
+        card.remove("_id");   // the server picks ids
+        return card;
     }
 
     private static String json(Document card) {
@@ -157,20 +161,11 @@ public final class CardServer implements AutoCloseable {
         return out.toJson();
     }
 
-    private static String json(List<Document> cards) {
-        return "[" + String.join(",", cards.stream().map(CardServer::json).toList()) + "]";
-    }
-
     private static String error(String message) {
         return new Document("error", message).toJson();
     }
 
-    private static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+    private record Reply(int status, String json) {
     }
 
     @Override
