@@ -144,23 +144,14 @@ public abstract class ContextContract {
         ExecutorService executor = executor();
         try {
             ExecutorService tenantAware = propagating(executor);
-            List<Future<Seen>> seen = new ArrayList<>();
+            List<List<Future<Seen>>> seen = new ArrayList<>();
             for (Submission submission : submissions) {
                 seen.add(within(submission.bindings(), 0, () -> submit(tenantAware, submission.via())));
             }
             for (int i = 0; i < submissions.size(); i++) {
                 Submission submission = submissions.get(i);
-                Seen task = await(seen.get(i));
-                assertThat(task.tenant()).as("tenant seen by task %d, submitted by %s", i + 1, submission)
-                        .isEqualTo(submission.expected());
-                assertThat(task.system()).as("system scope seen by task %d, submitted by %s", i + 1, submission)
-                        .isEqualTo(submission.system());
-                assertThat(task.failedClosed()).as("TenantContext.current() threw NoTenantBoundException in task %d,"
-                        + " submitted by %s", i + 1, submission).isEqualTo(submission.expected().isEmpty());
-                if (mdcWorks()) {
-                    assertThat(task.mdc()).as("MDC \"%s\" in task %d, submitted by %s", TenantContext.MDC_KEY, i + 1,
-                            submission).isEqualTo(submission.system() ? TenantContext.MDC_SYSTEM
-                                    : submission.expected().map(TenantId::value).orElse(null));
+                for (Future<Seen> result : seen.get(i)) {
+                    checkSeen(i + 1, submission, await(result));
                 }
             }
             assertThat(TenantContext.find()).as("tenant bound on the submitting thread afterwards").isEmpty();
@@ -169,28 +160,39 @@ public abstract class ContextContract {
         }
     }
 
-    private static Future<Seen> submit(ExecutorService executor, Via via) throws InterruptedException {
+    /** Checks what task {@code number} saw against the binding it was submitted with. */
+    private static void checkSeen(int number, Submission submission, Seen task) {
+        assertThat(task.tenant()).as("tenant seen by task %d, submitted by %s", number, submission)
+                .isEqualTo(submission.expected());
+        assertThat(task.system()).as("system scope seen by task %d, submitted by %s", number, submission)
+                .isEqualTo(submission.system());
+        assertThat(task.failedClosed()).as("TenantContext.current() threw NoTenantBoundException in task %d,"
+                + " submitted by %s", number, submission).isEqualTo(submission.expected().isEmpty());
+        if (mdcWorks()) {
+            assertThat(task.mdc()).as("MDC \"%s\" in task %d, submitted by %s", TenantContext.MDC_KEY, number,
+                    submission).isEqualTo(submission.system() ? TenantContext.MDC_SYSTEM
+                            : submission.expected().map(TenantId::value).orElse(null));
+        }
+    }
+
+    /** Hands tasks to {@code executor} by {@code via}: one task, or two for {@code invokeAll}. */
+    private static List<Future<Seen>> submit(ExecutorService executor, Via via) throws InterruptedException {
         switch (via) {
             case EXECUTE:
                 CompletableFuture<Seen> done = new CompletableFuture<>();
                 executor.execute(() -> done.complete(Seen.now()));
-                return done;
+                return List.of(done);
             case SUBMIT_RUNNABLE:
                 CompletableFuture<Seen> ran = new CompletableFuture<>();
                 executor.submit(() -> {
                     ran.complete(Seen.now());
                 });
-                return ran;
+                return List.of(ran);
             case SUBMIT_CALLABLE:
-                return executor.submit((Callable<Seen>) Seen::now);
+                return List.of(executor.submit((Callable<Seen>) Seen::now));
             default:
                 List<Callable<Seen>> tasks = List.of(Seen::now, Seen::now);
-                List<Future<Seen>> all = executor.invokeAll(tasks);
-                Seen first = await(all.get(0));
-                Seen second = await(all.get(1));
-                assertThat(second).as("both tasks of one invokeAll").usingRecursiveComparison()
-                        .ignoringFields("thread").isEqualTo(first);
-                return CompletableFuture.completedFuture(first);
+                return executor.invokeAll(tasks);
         }
     }
 
@@ -263,7 +265,7 @@ public abstract class ContextContract {
             ExecutorService tenantAware = propagating(executor);
             List<Future<Seen>> tasks = new ArrayList<>();
             for (Submission submission : submissions) {
-                tasks.add(within(submission.bindings(), 0, () -> submit(tenantAware, submission.via())));
+                tasks.addAll(within(submission.bindings(), 0, () -> submit(tenantAware, submission.via())));
             }
             for (Future<Seen> task : tasks) {
                 await(task);
