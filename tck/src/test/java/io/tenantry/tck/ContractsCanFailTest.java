@@ -65,7 +65,7 @@ class ContractsCanFailTest {
         };
         assertThatThrownBy(contract::tasksRunForTheTenantOfTheirSubmitter)
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("tenant seen by task");
+                .hasMessageMatching("(?s).*\\[(tenant|system scope) seen by task \\d+, submitted by .*");
     }
 
     @Test
