@@ -80,7 +80,8 @@ public final class Resolution {
      */
     public static Resolution of(String raw, String source) {
         TenantId tenant = TenantId.parse(raw);
-        return tenant != null ? resolved(tenant, source) : rejected(source, java.util.Objects.requireNonNull(TenantId.explain(raw)));
+        return tenant != null ? resolved(tenant, source)
+                : rejected(source, Objects.requireNonNull(TenantId.explain(raw)));
     }
 
     /**
