@@ -21,9 +21,12 @@ public final class CachingTenantDirectory implements TenantDirectory {
 
     private final TenantDirectory delegate;
     private final Cache<TenantId, Optional<Tenant>> cache;
+    /** Created once: a method reference per lookup would allocate on the hot path. */
+    private final java.util.function.Function<TenantId, Optional<Tenant>> load;
 
     private CachingTenantDirectory(Builder builder) {
         this.delegate = builder.delegate;
+        this.load = delegate::find;
         long ttl = builder.ttl.toNanos();
         long negativeTtl = builder.negativeTtl.toNanos();
         this.cache = Caffeine.newBuilder()
@@ -52,7 +55,7 @@ public final class CachingTenantDirectory implements TenantDirectory {
 
     @Override
     public Optional<Tenant> find(TenantId id) {
-        return cache.get(id, delegate::find);
+        return cache.get(id, load);
     }
 
     @Override

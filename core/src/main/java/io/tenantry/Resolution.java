@@ -79,8 +79,9 @@ public final class Resolution {
      * validation message otherwise.
      */
     public static Resolution of(String raw, String source) {
-        String problem = TenantId.explain(raw);
-        return problem == null ? resolved(TenantId.of(raw), source) : rejected(source, problem);
+        TenantId tenant = TenantId.parse(raw);
+        return tenant != null ? resolved(tenant, source)
+                : rejected(source, Objects.requireNonNull(TenantId.explain(raw)));
     }
 
     /**

@@ -51,6 +51,11 @@ public final class TenantId implements Comparable<TenantId> {
         return new TenantId(value);
     }
 
+    /** Returns the id for {@code value}, or null when it is malformed; validates once. */
+    static @Nullable TenantId parse(String value) {
+        return problemWith(value) == null ? new TenantId(value) : null;
+    }
+
     /** Returns the message {@link #of(String)} would fail with, or null when {@code value} is valid. */
     static @Nullable String explain(String value) {
         String problem = problemWith(value);

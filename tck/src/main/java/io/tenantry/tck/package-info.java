@@ -1,0 +1,24 @@
+/**
+ * The isolation contract kit: Tenantry's isolation guarantees as abstract JUnit Jupiter suites that
+ * any stack runs with a short subclass.
+ *
+ * <ul>
+ *   <li>{@link io.tenantry.tck.IsolationContract}: over a {@link io.tenantry.tck.TenantScopedStore}
+ *       adapted from the stack under test, random interleavings of several tenants' operations are
+ *       compared, step by step, with a per-tenant model; operations without a tenant must fail
+ *       closed; concurrent tenants must stay apart.
+ *   <li>{@link io.tenantry.tck.NamingContract}: a {@link io.tenantry.PhysicalNaming} never gives two
+ *       tenants, or two resources, one physical name, and its names fit the store's limits.
+ *   <li>{@link io.tenantry.tck.ContextContract}: the tenant binding travels with work handed to an
+ *       executor, and never stays behind on a pooled thread.
+ * </ul>
+ *
+ * <p>Each property runs a number of tries over generated inputs. A failure reports the seed that
+ * reproduces it ({@code -Dtenantry.tck.seed=...}) and, for operation sequences, the shortest failing
+ * sequence found by removing steps. {@code -Dtenantry.tck.tries=N} changes the default number of
+ * tries; a subclass may override {@code tries()} instead.
+ */
+@NullMarked
+package io.tenantry.tck;
+
+import org.jspecify.annotations.NullMarked;
