@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.logging.Log;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.logging.DeferredLogFactory;
-import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -21,7 +23,8 @@ import org.springframework.core.env.MapPropertySource;
  * in-process MongoDB wire-protocol servers (mongo-java-server, in memory) on free loopback ports,
  * before any MongoDB client exists, and hands their addresses to {@code application.yml} as
  * {@code cardvault.mongodb.uri} (cluster "main") and {@code cardvault.mongodb.dedicated-uri}
- * (cluster "dedicated"). They stop with the application; their data goes with them.
+ * (cluster "dedicated"). They stop when the application context closes, or when the application
+ * fails to start (their threads would otherwise keep the JVM alive); their data goes with them.
  *
  * <p>With {@code cardvault.mongodb.uri} set, nothing is started and both clusters are that MongoDB
  * (unless {@code cardvault.mongodb.dedicated-uri} names a second one).
@@ -49,8 +52,7 @@ public class EmbeddedMongoServers implements EnvironmentPostProcessor, Ordered {
             uris.put(DEDICATED_URI, servers.start());
         }
         environment.getPropertySources().addLast(new MapPropertySource("cardvault-embedded-mongodb", uris));
-        application.addInitializers(context -> ((GenericApplicationContext) context)
-                .registerBean("cardvaultEmbeddedMongoServers", Servers.class, () -> servers));
+        application.addListeners(servers);
         log.info("No " + URI + " set: started in-memory MongoDB servers " + uris.values()
                 + " (their data is lost on exit; set " + URI + " to use a real MongoDB)");
     }
@@ -61,8 +63,8 @@ public class EmbeddedMongoServers implements EnvironmentPostProcessor, Ordered {
         return Ordered.LOWEST_PRECEDENCE;
     }
 
-    /** The started servers, a bean so that they shut down with the application context. */
-    static final class Servers implements DisposableBean {
+    /** The started servers; they shut down when the context closes or the start-up fails. */
+    static final class Servers implements ApplicationListener<ApplicationEvent> {
 
         private final List<MongoServer> started = new ArrayList<>();
 
@@ -74,8 +76,11 @@ public class EmbeddedMongoServers implements EnvironmentPostProcessor, Ordered {
         }
 
         @Override
-        public void destroy() {
-            started.forEach(MongoServer::shutdownNow);
+        public void onApplicationEvent(ApplicationEvent event) {
+            if (event instanceof ContextClosedEvent || event instanceof ApplicationFailedEvent) {
+                started.forEach(MongoServer::shutdownNow);
+                started.clear();
+            }
         }
     }
 }

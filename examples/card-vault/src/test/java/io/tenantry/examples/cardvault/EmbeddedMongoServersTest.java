@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
@@ -13,8 +12,9 @@ import java.util.function.Supplier;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -24,7 +24,7 @@ class EmbeddedMongoServersTest {
     private final EmbeddedMongoServers postProcessor = new EmbeddedMongoServers(Supplier::get);
 
     @Test
-    void withoutAUriTwoInMemoryServersStartAndStopWithTheApplicationContext() throws IOException {
+    void withoutAUriTwoInMemoryServersStartAndStopWithTheApplicationContext() {
         MockEnvironment environment = new MockEnvironment();
         SpringApplication application = new SpringApplication();
         postProcessor.postProcessEnvironment(environment, application);
@@ -36,24 +36,36 @@ class EmbeddedMongoServersTest {
         assertThat(ping(dedicated)).isTrue();
 
         GenericApplicationContext context = new GenericApplicationContext();
-        application.getInitializers().forEach(initializer -> initialize(initializer, context));
+        application.getListeners().forEach(context::addApplicationListener);
         context.refresh();
         context.close();
-        assertThatThrownBy(() -> new Socket("127.0.0.1", URI.create(main).getPort()).close())
-                .isInstanceOf(ConnectException.class);
+        assertRefused(main);
+        assertRefused(dedicated);
+    }
+
+    @Test
+    void aFailedStartStopsThemTooSoThatTheyDoNotKeepTheJvmAlive() {
+        MockEnvironment environment = new MockEnvironment();
+        SpringApplication application = new SpringApplication();
+        postProcessor.postProcessEnvironment(environment, application);
+        String main = environment.getProperty(EmbeddedMongoServers.URI);
+
+        ApplicationFailedEvent failure = new ApplicationFailedEvent(application, new String[0], null,
+                new IllegalStateException("port 8080 is in use"));
+        application.getListeners().forEach(listener -> deliver(listener, failure));
+        assertRefused(main);
     }
 
     @Test
     void aConfiguredUriStartsNothingAndASecondClusterIsOptional() {
         MockEnvironment environment = new MockEnvironment().withProperty(EmbeddedMongoServers.URI, "mongodb://db:27017");
         SpringApplication application = new SpringApplication();
-        int initializers = application.getInitializers().size();
 
         postProcessor.postProcessEnvironment(environment, application);
 
         assertThat(environment.getPropertySources().contains("cardvault-embedded-mongodb")).isFalse();
         assertThat(environment.getProperty(EmbeddedMongoServers.DEDICATED_URI)).isNull();
-        assertThat(application.getInitializers()).hasSize(initializers);
+        assertThat(application.getListeners()).noneMatch(EmbeddedMongoServers.Servers.class::isInstance);
     }
 
     private static boolean ping(String uri) {
@@ -62,8 +74,15 @@ class EmbeddedMongoServersTest {
         }
     }
 
+    private static void assertRefused(String uri) {
+        assertThatThrownBy(() -> new Socket("127.0.0.1", URI.create(uri).getPort()).close())
+                .isInstanceOf(ConnectException.class);
+    }
+
     @SuppressWarnings("unchecked")
-    private static void initialize(ApplicationContextInitializer<?> initializer, GenericApplicationContext context) {
-        ((ApplicationContextInitializer<ConfigurableApplicationContext>) initializer).initialize(context);
+    private static void deliver(ApplicationListener<?> listener, ApplicationEvent event) {
+        if (listener instanceof EmbeddedMongoServers.Servers) {
+            ((ApplicationListener<ApplicationEvent>) listener).onApplicationEvent(event);
+        }
     }
 }
