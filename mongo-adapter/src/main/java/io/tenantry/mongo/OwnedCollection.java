@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>returned iterables are bound to the tenant.
  * </ul>
  *
- * <p>{@link #getNamespace()} returns the physical namespace. Option setters return another owned
+ * <p>{@link #getNamespace()} returns the physical database with the <em>logical</em> collection name,
+ * so that a client which reopens a collection by {@code getNamespace().getCollectionName()} (Spring
+ * Data does) gets the same collection back through the routing database. Option setters return another owned
  * collection. Thread-safe.
  *
  * @param <T> the document class
@@ -53,7 +55,9 @@ final class OwnedCollection<T> extends OwnedCollectionWrites<T> {
 
     @Override
     public MongoNamespace getNamespace() {
-        return physical.getNamespace();
+        MongoNamespace real = physical.getNamespace();
+        String logical = namespace.logical(real.getCollectionName());
+        return logical == null ? real : new MongoNamespace(real.getDatabaseName(), logical);
     }
 
     @Override

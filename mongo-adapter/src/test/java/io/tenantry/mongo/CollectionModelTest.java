@@ -83,9 +83,10 @@ class CollectionModelTest extends ServerTestSupport {
     @Test
     void names_are_logical_outside_and_physical_on_the_server() {
         assertThat(as(ACME, () -> database.getName())).isEqualTo(SHARED_DB);
-        assertThat(as(ACME, () -> cards.getNamespace())).isEqualTo(new MongoNamespace(SHARED_DB, "acme.cards"));
+        // The namespace names the collection logically, so that reopening it by name finds it again.
+        assertThat(as(ACME, () -> cards.getNamespace())).isEqualTo(new MongoNamespace(SHARED_DB, "cards"));
         assertThat(as(BRAVO, () -> database.getCollection("cards").getNamespace()))
-                .isEqualTo(new MongoNamespace(SHARED_DB, "bravo.cards"));
+                .isEqualTo(new MongoNamespace(SHARED_DB, "cards"));
         assertThat(mongo.databaseName(CAROL)).isEqualTo(SHARED_DB);
         assertThat(rawNames()).containsExactly("acme.cards", "bravo.cards", "carol.cards");
     }
@@ -124,9 +125,12 @@ class CollectionModelTest extends ServerTestSupport {
         String physical = TwoServers.named(servers.mainCommands, "insert").get(0).getString("insert").getValue();
         assertThat(physical).startsWith("acme.history_xxx").hasSize(255 - SHARED_DB.length() - 1);
         assertThat(as(ACME, () -> database.getCollection(logical).getNamespace().getCollectionName()))
-                .isEqualTo(physical);
-        assertThat(as(BRAVO, () -> database.getCollection(logical).getNamespace().getCollectionName()))
-                .startsWith("bravo.history_xxx").isNotEqualTo(physical);
+                .isEqualTo(logical);
+        assertThatThrownBy(() -> as(BRAVO, () -> database.getCollection(logical).insertOne(new Document("n", 1))))
+                .isInstanceOf(com.mongodb.MongoWriteException.class);
+        List<BsonDocument> inserts = TwoServers.named(servers.mainCommands, "insert");
+        assertThat(inserts.get(inserts.size() - 1).getString("insert").getValue())
+                .startsWith("bravo.history_xxx").hasSize(physical.length()).isNotEqualTo(physical);
     }
 
     @Test

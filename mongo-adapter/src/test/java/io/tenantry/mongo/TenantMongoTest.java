@@ -89,6 +89,25 @@ class TenantMongoTest {
     }
 
     @Test
+    void aCollectionReopenedByItsNamespaceIsTheSameCollectionOnEveryModel() {
+        TenantMongo hybrid = clusters.addTo(TenantMongo.builder())
+                .directory(TenantDirectory.inMemory(Tenant.builder("f1").tier("free").build(),
+                        Tenant.builder("c1").tier("premium").build(), Tenant.builder("d1").tier("enterprise").build()))
+                .router(TenantRouter.builder().tier("free", Placement.field("main", "ns_shared"))
+                        .tier("premium", Placement.collection("main", "ns_shared"))
+                        .tier("enterprise", Placement.database("dedicated", "ns_")).build())
+                .build();
+        for (String tenant : List.of("f1", "c1", "d1")) {
+            TenantContext.runAs(TenantId.of(tenant), () -> {
+                hybrid.collection("cards").insertOne(new Document("name", tenant));
+                String reopened = hybrid.collection("cards").getNamespace().getCollectionName();
+                assertThat(reopened).as(tenant).isEqualTo("cards");
+                assertThat(hybrid.database().getCollection(reopened).countDocuments()).as(tenant).isOne();
+            });
+        }
+    }
+
+    @Test
     void aPlacementNamingAnUnknownClusterFailsWithTheConfiguredNames() {
         TenantMongo misrouted = clusters.addTo(TenantMongo.builder())
                 .directory(TenantDirectory.inMemory(Tenant.builder("lost").build()))

@@ -112,6 +112,7 @@ class SpringDataIsolationTest {
         assertThat(as(a, () -> cards.existsById(theirs.getId()))).isFalse();
         assertThat(as(b, () -> cards.findById(mine.getId())).isPresent()).isFalse();
         assertThat(as(a, () -> cards.findById(mine.getId())).isPresent()).isTrue();
+        assertThat(as(a, () -> cards.existsById(mine.getId()))).isTrue();
         assertThat(as(a, () -> cards.findByOwner("bob").size())).isZero();
         assertThat(as(a, () -> template.find(Query.query(Criteria.where("owner").is("bob")), Card.class).size()))
                 .isZero();
