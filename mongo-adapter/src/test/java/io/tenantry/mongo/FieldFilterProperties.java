@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.MongoClientSettings;
 import io.tenantry.TenantId;
+import io.tenantry.tck.Trials;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.SplittableRandom;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -20,6 +17,7 @@ import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever filter a user writes (forged tenant values, {@code $or} with an empty clause,
@@ -32,118 +30,161 @@ class FieldFilterProperties {
     private static final List<String> FIELDS = List.of("tenantId", "a", "b");
     private static final List<String> TENANTS = List.of("acme", "bravo", "other");
 
+    /** Checked before the generated filters: forged tenants, empty and always-true clauses, negations. */
+    private static final List<String> EDGE_EVALUABLE_FILTERS = List.of("{}", "{tenantId: 'bravo'}",
+            "{tenantId: 'acme'}", "{$or: [{}]}", "{$or: [{tenantId: 'bravo'}, {}]}", "{$and: [{}]}",
+            "{tenantId: {$ne: 'acme'}}", "{tenantId: {$in: []}}", "{tenantId: {$in: ['acme', 'bravo', 'other']}}",
+            "{a: {$in: []}}", "{a: {$ne: 'x'}}", "{tenantId: 'other', $or: [{a: 'acme'}, {b: 0}]}");
+
+    /** The same, with operators the reference matcher cannot evaluate. */
+    private static final List<String> EDGE_FILTERS = concat(EDGE_EVALUABLE_FILTERS, List.of(
+            "{$nor: [{tenantId: 'acme'}]}", "{$nor: [{}]}", "{tenantId: {$exists: false}}",
+            "{tenantId: {$not: {$eq: 'acme'}}}", "{$expr: {$ne: ['$tenantId', 'acme']}}",
+            "{$where: \"this.tenantId != 'acme'\"}", "{$where: 'true'}"));
+
+    /** Checked against every edge-case filter: documents with and without a tenant field. */
+    private static final List<String> EDGE_DOCUMENTS = List.of("{}", "{a: 'acme'}", "{tenantId: 'acme'}",
+            "{tenantId: 'bravo', a: 'x'}", "{tenantId: 'other', a: 'acme', b: 0}", "{a: 'x', b: 2}");
+
     private final FieldRules rules = new FieldRules("tenantId");
 
-    @Property(tries = 1000)
-    void confinedFilterIsTheTenantConditionAndTheUnchangedOriginal(@ForAll("anyFilter") BsonDocument filter,
-            @ForAll("tenant") String tenant) {
+    /** A user's filter and the tenant bound when it runs. */
+    record Confinement(BsonDocument filter, String tenant) {
+    }
+
+    /** A user's filter, the tenant bound when it runs, and a stored document it may match. */
+    record Sample(BsonDocument filter, String tenant, BsonDocument document) {
+    }
+
+    @Test
+    void confinedFilterIsTheTenantConditionAndTheUnchangedOriginal() {
+        for (String filter : EDGE_FILTERS) {
+            TENANTS.forEach(tenant -> checkShape(BsonDocument.parse(filter), tenant));
+        }
+        Trials.forAll("the confined filter is the tenant condition and the unchanged original", 1000,
+                random -> new Confinement(filter(random, 3, true), Draw.oneOf(random, TENANTS)),
+                confinement -> checkShape(confinement.filter(), confinement.tenant()));
+    }
+
+    @Test
+    void confinedFilterMatchesExactlyTheTenantsOwnMatchingDocuments() {
+        for (String filter : EDGE_EVALUABLE_FILTERS) {
+            for (String document : EDGE_DOCUMENTS) {
+                TENANTS.forEach(tenant -> checkMatches(
+                        new Sample(BsonDocument.parse(filter), tenant, BsonDocument.parse(document))));
+            }
+        }
+        Trials.forAll("the confined filter matches exactly the tenant's own matching documents", 2000,
+                random -> new Sample(filter(random, 3, false), Draw.oneOf(random, TENANTS), document(random)),
+                this::checkMatches);
+    }
+
+    private void checkShape(BsonDocument filter, String tenant) {
         BsonDocument before = filter.clone();
 
         BsonDocument confined = rules.filter(TenantId.of(tenant), filter, REGISTRY);
 
         BsonDocument condition = new BsonDocument("tenantId", new BsonString(tenant));
         if (filter.isEmpty()) {
-            assertThat(confined).isEqualTo(condition);
+            assertThat(confined).as("%s confined for %s", before, tenant).isEqualTo(condition);
         } else {
-            assertThat(confined.keySet()).containsExactly("$and");
-            assertThat(confined.getArray("$and")).containsExactly(condition, before);
+            assertThat(confined.keySet()).as("%s confined for %s", before, tenant).containsExactly("$and");
+            assertThat(confined.getArray("$and")).as("%s confined for %s", before, tenant)
+                    .containsExactly(condition, before);
         }
-        assertThat(filter).isEqualTo(before);
+        assertThat(filter).as("the caller's filter").isEqualTo(before);
     }
 
-    @Property(tries = 2000)
-    void confinedFilterMatchesExactlyTheTenantsOwnMatchingDocuments(@ForAll("evaluableFilter") BsonDocument filter,
-            @ForAll("tenant") String tenant, @ForAll("document") BsonDocument document) {
-        BsonDocument confined = rules.filter(TenantId.of(tenant), filter, REGISTRY);
+    private void checkMatches(Sample sample) {
+        BsonDocument confined = rules.filter(TenantId.of(sample.tenant()), sample.filter(), REGISTRY);
 
-        boolean own = new BsonString(tenant).equals(document.get("tenantId"));
-        assertThat(matches(confined, document)).isEqualTo(own && matches(filter, document));
+        boolean own = new BsonString(sample.tenant()).equals(sample.document().get("tenantId"));
+        assertThat(matches(confined, sample.document())).as("%s", sample)
+                .isEqualTo(own && matches(sample.filter(), sample.document()));
     }
 
-    @Provide
-    Arbitrary<String> tenant() {
-        return Arbitraries.of(TENANTS);
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
     }
 
-    @Provide
-    Arbitrary<BsonDocument> document() {
-        Arbitrary<@Nullable BsonValue> tenant = Arbitraries.of("acme", "bravo", "other", "").map(
-                t -> t.isEmpty() ? null : new BsonString(t));
-        Arbitrary<@Nullable BsonValue> value = value().injectNull(0.2);
-        return Combinators.combine(tenant, value, value).as((t, a, b) -> {
-            BsonDocument document = new BsonDocument();
-            putIfPresent(document, "tenantId", t);
-            putIfPresent(document, "a", a);
-            putIfPresent(document, "b", b);
-            return document;
-        });
-    }
+    // --- generators -----------------------------------------------------------------------------
 
-    private static void putIfPresent(BsonDocument document, String key, @Nullable BsonValue value) {
-        if (value != null) {
-            document.put(key, value);
+    /** A document without a tenant field one time in four, and without each other field one time in five. */
+    private static BsonDocument document(SplittableRandom random) {
+        BsonDocument document = new BsonDocument();
+        String tenant = Draw.oneOf(random, List.of("acme", "bravo", "other", ""));
+        if (!tenant.isEmpty()) {
+            document.put("tenantId", new BsonString(tenant));
         }
+        for (String field : List.of("a", "b")) {
+            if (!Draw.chance(random, 0.2)) {
+                document.put(field, value(random));
+            }
+        }
+        return document;
     }
 
-    /** Filters of the subset {@link #matches} evaluates: equality, $ne, $in, $and, $or, empty. */
-    @Provide
-    Arbitrary<BsonDocument> evaluableFilter() {
-        return filters(3, false);
+    /** A tenant name, one of two other strings, or a small number; each kind equally likely. */
+    private static BsonValue value(SplittableRandom random) {
+        return switch (random.nextInt(3)) {
+            case 0 -> new BsonString(Draw.oneOf(random, TENANTS));
+            case 1 -> new BsonString(Draw.oneOf(random, List.of("x", "y")));
+            default -> new BsonInt32(Draw.between(random, 0, 2));
+        };
     }
 
-    /** Filters of the whole query language's shape, including operators this test cannot evaluate. */
-    @Provide
-    Arbitrary<BsonDocument> anyFilter() {
-        return filters(3, true);
-    }
-
-    private static Arbitrary<BsonValue> value() {
-        return Arbitraries.oneOf(Arbitraries.of(TENANTS).map(BsonString::new),
-                Arbitraries.of("x", "y").map(BsonString::new), Arbitraries.integers().between(0, 2).map(BsonInt32::new));
-    }
-
-    private static Arbitrary<BsonDocument> filters(int depth, boolean anyOperator) {
-        Arbitrary<String> field = Arbitraries.of(FIELDS);
-        Arbitrary<BsonDocument> equality = Combinators.combine(field, value())
-                .as((f, v) -> new BsonDocument(f, v));
-        Arbitrary<BsonDocument> notEqual = Combinators.combine(field, value())
-                .as((f, v) -> new BsonDocument(f, new BsonDocument("$ne", v)));
-        Arbitrary<BsonDocument> in = Combinators.combine(field, value().list().ofMaxSize(3))
-                .as((f, vs) -> new BsonDocument(f, new BsonDocument("$in", new BsonArray(vs))));
-        Arbitrary<BsonDocument> empty = Arbitraries.create(BsonDocument::new);
-        Arbitrary<BsonDocument> leaf = anyOperator
-                ? Arbitraries.oneOf(equality, notEqual, in, empty, otherOperators(field))
-                : Arbitraries.oneOf(equality, notEqual, in, empty);
+    /**
+     * A filter nested up to {@code depth} combinators deep. With {@code anyOperator} it also uses
+     * {@code $nor} and operators {@link #matches} cannot evaluate ({@code $not}, {@code $exists},
+     * {@code $expr}, {@code $where}); without, only equality, {@code $ne}, {@code $in}, {@code $and},
+     * {@code $or} and the empty filter.
+     */
+    private static BsonDocument filter(SplittableRandom random, int depth, boolean anyOperator) {
         if (depth == 0) {
-            return leaf;
+            return leaf(random, anyOperator);
         }
-        Arbitrary<BsonDocument> sub = filters(depth - 1, anyOperator);
-        List<String> combinators = anyOperator ? List.of("$and", "$or", "$nor") : List.of("$and", "$or");
-        Arbitrary<BsonDocument> combined = Combinators.combine(Arbitraries.of(combinators),
-                sub.list().ofMinSize(1).ofMaxSize(3))
-                .as((op, clauses) -> new BsonDocument(op, new BsonArray(List.copyOf(clauses))));
-        Arbitrary<BsonDocument> conjunction = Combinators.combine(leaf, combined).as(FieldFilterProperties::merge);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, leaf), net.jqwik.api.Tuple.of(3, combined),
-                net.jqwik.api.Tuple.of(2, conjunction));
+        int roll = random.nextInt(8);
+        if (roll < 3) {
+            return leaf(random, anyOperator);
+        }
+        BsonDocument combined = combined(random, depth, anyOperator);
+        if (roll < 6) {
+            return combined;
+        }
+        BsonDocument conjunction = leaf(random, anyOperator).clone();
+        conjunction.putAll(combined);
+        return conjunction;
     }
 
-    private static Arbitrary<BsonDocument> otherOperators(Arbitrary<String> field) {
-        Arbitrary<BsonDocument> not = Combinators.combine(field, value())
-                .as((f, v) -> new BsonDocument(f, new BsonDocument("$not", new BsonDocument("$eq", v))));
-        Arbitrary<BsonDocument> exists = Combinators.combine(field, Arbitraries.of(true, false))
-                .as((f, b) -> new BsonDocument(f, new BsonDocument("$exists", BsonBoolean.valueOf(b))));
-        Arbitrary<BsonDocument> expr = Combinators.combine(field, value()).as((f, v) -> new BsonDocument("$expr",
-                new BsonDocument("$ne", new BsonArray(List.of(new BsonString("$" + f), v)))));
-        Arbitrary<BsonDocument> where = Arbitraries.of("this.tenantId != 'acme'", "true")
-                .map(js -> new BsonDocument("$where", new BsonString(js)));
-        return Arbitraries.oneOf(not, exists, expr, where);
+    private static BsonDocument combined(SplittableRandom random, int depth, boolean anyOperator) {
+        String operator = Draw.oneOf(random, anyOperator ? List.of("$and", "$or", "$nor") : List.of("$and", "$or"));
+        List<BsonDocument> clauses = Draw.list(random, 1, 3, r -> filter(r, depth - 1, anyOperator));
+        return new BsonDocument(operator, new BsonArray(clauses));
     }
 
-    private static BsonDocument merge(BsonDocument first, BsonDocument second) {
-        BsonDocument merged = first.clone();
-        merged.putAll(second);
-        return merged;
+    private static BsonDocument leaf(SplittableRandom random, boolean anyOperator) {
+        String field = Draw.oneOf(random, FIELDS);
+        return switch (random.nextInt(anyOperator ? 5 : 4)) {
+            case 0 -> new BsonDocument(field, value(random));
+            case 1 -> new BsonDocument(field, new BsonDocument("$ne", value(random)));
+            case 2 -> new BsonDocument(field, new BsonDocument("$in", new BsonArray(
+                    Draw.list(random, 0, 3, FieldFilterProperties::value))));
+            case 3 -> new BsonDocument();
+            default -> otherOperator(random, field);
+        };
+    }
+
+    private static BsonDocument otherOperator(SplittableRandom random, String field) {
+        return switch (random.nextInt(4)) {
+            case 0 -> new BsonDocument(field, new BsonDocument("$not", new BsonDocument("$eq", value(random))));
+            case 1 -> new BsonDocument(field, new BsonDocument("$exists", BsonBoolean.valueOf(random.nextBoolean())));
+            case 2 -> new BsonDocument("$expr", new BsonDocument("$ne",
+                    new BsonArray(List.of(new BsonString("$" + field), value(random)))));
+            default -> new BsonDocument("$where",
+                    new BsonString(Draw.oneOf(random, List.of("this.tenantId != 'acme'", "true"))));
+        };
     }
 
     /** A tiny reference matcher for equality, $ne, $in, $and, $or and the empty filter. */

@@ -12,21 +12,17 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.tenantry.TenantId;
+import io.tenantry.tck.Trials;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.lifecycle.BeforeTry;
 import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Isolation, model-based: for any sequence of writes by any of three tenants on one shared
@@ -43,19 +39,19 @@ class FieldIsolationPropertyTest {
     /** What each tenant should see: "sku:qty" entries, with repeats. */
     private final Map<TenantId, List<String>> expected = new HashMap<>();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         deployment = new FieldMongo();
         cards = deployment.mongo.collection("cards");
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         deployment.close();
     }
 
-    @BeforeTry
-    void emptyTheSharedCollection() {
+    /** Runs before every sequence, also while a failing one is shrunk. */
+    private void emptyTheSharedCollection() {
         deployment.raw("cards").deleteMany(Filters.empty());
         expected.clear();
         TENANTS.forEach(tenant -> expected.put(tenant, new ArrayList<>()));
@@ -63,27 +59,34 @@ class FieldIsolationPropertyTest {
 
     enum Kind { INSERT, INCREMENT, DELETE, REPLACE, UPSERT, BULK, DROP }
 
+    private static final List<Kind> KINDS = List.of(Kind.values());
+
     /** One write by one tenant. */
     record Action(TenantId tenant, Kind kind, String sku, int qty, int other) {
     }
 
-    @Provide
-    Arbitrary<List<Action>> actions() {
-        Arbitrary<Action> action = Combinators.combine(Arbitraries.of(TENANTS), Arbitraries.of(Kind.class),
-                Arbitraries.of("s1", "s2", "s3"), Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 3)).as(Action::new);
-        return action.list().ofMaxSize(20);
+    /** Up to 20 writes, each by any tenant, of any kind, on one of three skus. */
+    private static List<Action> actions(SplittableRandom random) {
+        return Draw.list(random, 0, 20, r -> new Action(Draw.oneOf(r, TENANTS), Draw.oneOf(r, KINDS),
+                Draw.oneOf(r, List.of("s1", "s2", "s3")), Draw.between(r, 0, 3), Draw.between(r, 0, 3)));
     }
 
-    @Property(tries = 60)
-    void eachTenantObservesExactlyWhatItWrote(@ForAll("actions") List<Action> actions) {
-        for (Action action : actions) {
+    @Test
+    void eachTenantObservesExactlyWhatItWrote() {
+        Trials.forAllLists("each tenant observes exactly what it wrote", 60, FieldIsolationPropertyTest::actions,
+                this::checkActions);
+    }
+
+    private void checkActions(List<Action> actions) {
+        emptyTheSharedCollection();
+        for (int step = 0; step < actions.size(); step++) {
+            Action action = actions.get(step);
             callAs(action.tenant(), () -> {
                 apply(action);
                 return null;
             });
             for (TenantId tenant : TENANTS) {
-                assertObserves(tenant);
+                assertObserves(tenant, "after step " + (step + 1) + ", " + action);
             }
             assertEveryStoredDocumentCarriesItsTenant();
         }
@@ -138,20 +141,22 @@ class FieldIsolationPropertyTest {
         }
     }
 
-    private void assertObserves(TenantId tenant) {
+    private void assertObserves(TenantId tenant, String when) {
         List<String> own = expected.get(tenant);
         List<String> found = callAs(tenant, () -> cards.find().into(new ArrayList<>()).stream()
                 .map(d -> d.getString("sku") + ":" + d.getInteger("qty")).sorted().toList());
-        assertThat(found).as("documents of %s", tenant).isEqualTo(own.stream().sorted().toList());
-        assertThat(callAs(tenant, () -> cards.countDocuments())).as("count of %s", tenant).isEqualTo(own.size());
-        assertThat(callAs(tenant, () -> cards.estimatedDocumentCount())).isEqualTo(own.size());
+        assertThat(found).as("documents of %s %s", tenant, when).isEqualTo(own.stream().sorted().toList());
+        assertThat(callAs(tenant, () -> cards.countDocuments())).as("count of %s %s", tenant, when)
+                .isEqualTo(own.size());
+        assertThat(callAs(tenant, () -> cards.estimatedDocumentCount())).as("estimated count of %s %s", tenant, when)
+                .isEqualTo(own.size());
         TreeSet<String> skus = new TreeSet<>();
         own.forEach(entry -> skus.add(entry.substring(0, entry.indexOf(':'))));
         assertThat(callAs(tenant, () -> cards.distinct("sku", String.class).into(new TreeSet<>())))
-                .as("distinct of %s", tenant).isEqualTo(skus);
+                .as("distinct of %s %s", tenant, when).isEqualTo(skus);
         List<Document> totals = callAs(tenant, () -> cards.aggregate(List.of(
                 Aggregates.group(null, Accumulators.sum("n", 1)))).into(new ArrayList<>()));
-        assertThat(totals.isEmpty() ? 0 : totals.get(0).getInteger("n")).as("aggregate of %s", tenant)
+        assertThat(totals.isEmpty() ? 0 : totals.get(0).getInteger("n")).as("aggregate of %s %s", tenant, when)
                 .isEqualTo(own.size());
     }
 

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.MongoNamespace;
 import io.tenantry.IsolationViolationException;
 import io.tenantry.TenantId;
+import io.tenantry.tck.Trials;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.SplittableRandom;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecRegistry;
@@ -96,26 +92,38 @@ class OwnedNamespaceTest {
         assertThat(SharedDatabaseListings.toLogical(BsonDocument.parse("{name: 'bravo.cards'}"), acme)).isNull();
     }
 
-    @Property
-    void two_tenants_never_share_a_physical_name(@ForAll("tenants") String a, @ForAll("tenants") String b,
-            @ForAll("logicals") String x, @ForAll("logicals") String y) {
-        Assume.that(!a.equals(b) || !x.equals(y));
-        Map<String, String> seen = OwnedNamespace.newShortenedNames();
-        String first = OwnedNamespace.shared(TenantId.of(a), "cardvault", seen).physical(x);
-        String second = OwnedNamespace.shared(TenantId.of(b), "cardvault", seen).physical(y);
-        assertThat(first).isNotEqualTo(second);
-        assertThat(OwnedNamespace.shared(TenantId.of(b), "cardvault", seen).logical(first))
-                .isEqualTo(a.equals(b) ? x : null);
+    /** Two tenants (perhaps the same) and a logical name for each; never the same tenant and name twice. */
+    record TwoNames(String a, String x, String b, String y) {
     }
 
-    @Provide
-    Arbitrary<String> tenants() {
-        return Arbitraries.of("acme", "acme-x", "acme_x", "a", "ac", "bravo", "t" + "1".repeat(62));
+    @Test
+    void two_tenants_never_share_a_physical_name() {
+        Trials.forAll("two tenants never share a physical name", 1000, OwnedNamespaceTest::twoNames, names -> {
+            String a = names.a();
+            String b = names.b();
+            Map<String, String> seen = OwnedNamespace.newShortenedNames();
+            String first = OwnedNamespace.shared(TenantId.of(a), "cardvault", seen).physical(names.x());
+            String second = OwnedNamespace.shared(TenantId.of(b), "cardvault", seen).physical(names.y());
+            assertThat(first).isNotEqualTo(second);
+            assertThat(OwnedNamespace.shared(TenantId.of(b), "cardvault", seen).logical(first))
+                    .isEqualTo(a.equals(b) ? names.x() : null);
+        });
     }
 
-    @Provide
-    Arbitrary<String> logicals() {
-        return Arbitraries.of("cards", "x.cards", "acme.cards", "cards.x", "c", "y".repeat(240), "y".repeat(241),
-                "z".repeat(300));
+    /**
+     * Tenant ids that prefix each other or differ only in punctuation, and logical names that contain
+     * a tenant's prefix or come near or far beyond the 255-byte namespace limit, so get shortened.
+     */
+    private static TwoNames twoNames(SplittableRandom random) {
+        List<String> tenants = List.of("acme", "acme-x", "acme_x", "a", "ac", "bravo", "t" + "1".repeat(62));
+        List<String> logicals = List.of("cards", "x.cards", "acme.cards", "cards.x", "c", "y".repeat(240),
+                "y".repeat(241), "z".repeat(300));
+        while (true) {
+            TwoNames names = new TwoNames(Draw.oneOf(random, tenants), Draw.oneOf(random, logicals),
+                    Draw.oneOf(random, tenants), Draw.oneOf(random, logicals));
+            if (!names.a().equals(names.b()) || !names.x().equals(names.y())) {
+                return names;
+            }
+        }
     }
 }

@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoClientSettings;
 import io.tenantry.IsolationViolationException;
+import io.tenantry.tck.Trials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.codecs.configuration.CodecRegistry;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random pipelines of allowed stages, with {@code $lookup}, {@code $unionWith}, {@code $facet} and
@@ -32,46 +29,73 @@ class PipelineConfinementProperties {
     private static final CodecRegistry REGISTRY = MongoClientSettings.getDefaultCodecRegistry();
     private static final BsonDocument TENANT_MATCH = new BsonDocument("$match", RecordingScope.condition());
     private static final List<String> COLLECTIONS = List.of("cards", "users", "orders");
+    private static final List<String> SIMPLE_STAGES = List.of(
+            "{$match: {a: 1}}", "{$match: {tenantId: 'bravo'}}", "{$match: {$or: [{tenantId: 'b'}, {}]}}",
+            "{$project: {a: 1, tenantId: 0}}", "{$addFields: {tenantId: 'bravo'}}", "{$set: {b: '$a'}}",
+            "{$unset: 'tenantId'}", "{$group: {_id: '$a', n: {$sum: 1}}}", "{$sort: {a: 1}}", "{$limit: 5}",
+            "{$skip: 1}", "{$count: 'n'}", "{$unwind: '$tags'}", "{$sample: {size: 2}}", "{$sortByCount: '$a'}",
+            "{$replaceWith: '$sub'}", "{$replaceRoot: {newRoot: '$sub'}}", "{$redact: '$$KEEP'}",
+            "{$bucket: {groupBy: '$a', boundaries: [0, 5]}}", "{$bucketAuto: {groupBy: '$a', buckets: 2}}",
+            "{$setWindowFields: {sortBy: {a: 1}, output: {r: {$rank: {}}}}}",
+            "{$densify: {field: 'a', range: {step: 1, bounds: 'full'}}}",
+            "{$fill: {output: {a: {value: 0}}}}");
+    private static final List<String> ALWAYS_REFUSED = List.of("{$rankFusion: {}}", "{$foo: {}}",
+            "{$currentOp: {}}", "{$listSessions: {}}", "{$listLocalSessions: {}}", "{$planCacheStats: {}}",
+            "{$shardedDataDistribution: {}}", "{$listSampledQueries: {}}", "{$querySettings: {}}",
+            "{$listClusterCatalog: {}}", "{$listCatalog: {}}", "{$changeStream: {}}",
+            "{$changeStreamSplitLargeEvent: {}}", "{$documents: [{tenantId: 'bravo'}]}", "{$match: {}, $limit: 1}",
+            "{match: {}}", "{}", "{$lookup: {from: {db: 'other', coll: 'cards'}, pipeline: [], as: 'x'}}",
+            "{$unionWith: {pipeline: [{$match: {}}]}}", "{$lookup: {pipeline: [], as: 'x'}}",
+            "{$merge: {into: 'x'}}", "{$out: {db: 'other', coll: 'x'}}");
 
-    @Property(tries = 1000)
-    void fieldModelConfinesEveryReadAndWrite(@ForAll("pipelines") List<BsonDocument> pipeline) {
-        List<BsonDocument> before = copies(pipeline);
-        RecordingScope scope = RecordingScope.field();
+    @Test
+    void fieldModelConfinesEveryReadAndWrite() {
+        Trials.forAllLists("the FIELD model confines every read and write", 1000,
+                PipelineConfinementProperties::pipeline, pipeline -> {
+                    List<BsonDocument> before = copies(pipeline);
+                    RecordingScope scope = RecordingScope.field();
 
-        List<BsonDocument> confined = PipelineConfinement.confine(pipeline, scope, REGISTRY);
+                    List<BsonDocument> confined = PipelineConfinement.confine(pipeline, scope, REGISTRY);
 
-        assertThat(confined.get(0)).isEqualTo(TENANT_MATCH);
-        boolean merges = !pipeline.isEmpty() && pipeline.get(pipeline.size() - 1).containsKey("$merge");
-        assertThat(confined).hasSize(pipeline.size() + 1 + (merges ? 1 : 0));
-        checkConfined(confined, true);
-        assertThat(scope.requested).containsExactlyInAnyOrderElementsOf(referencedCollections(before));
-        assertThat(pipeline).isEqualTo(before);
+                    assertThat(confined.get(0)).isEqualTo(TENANT_MATCH);
+                    boolean merges = !pipeline.isEmpty() && pipeline.get(pipeline.size() - 1).containsKey("$merge");
+                    assertThat(confined).hasSize(pipeline.size() + 1 + (merges ? 1 : 0));
+                    checkConfined(confined, true);
+                    assertThat(scope.requested).containsExactlyInAnyOrderElementsOf(referencedCollections(before));
+                    assertThat(pipeline).isEqualTo(before);
+                });
     }
 
-    @Property(tries = 500)
-    void collectionModelOnlyMapsTheCollectionNames(@ForAll("pipelines") List<BsonDocument> pipeline) {
-        List<BsonDocument> before = copies(pipeline);
-        RecordingScope scope = RecordingScope.collection();
+    @Test
+    void collectionModelOnlyMapsTheCollectionNames() {
+        Trials.forAllLists("the COLLECTION model only maps the collection names", 500,
+                PipelineConfinementProperties::pipeline, pipeline -> {
+                    List<BsonDocument> before = copies(pipeline);
+                    RecordingScope scope = RecordingScope.collection();
 
-        List<BsonDocument> confined = PipelineConfinement.confine(pipeline, scope, REGISTRY);
+                    List<BsonDocument> confined = PipelineConfinement.confine(pipeline, scope, REGISTRY);
 
-        assertThat(confined).isEqualTo(mapNames(before));
-        assertThat(scope.requested).containsExactlyInAnyOrderElementsOf(referencedCollections(before));
-        assertThat(pipeline).isEqualTo(before);
+                    assertThat(confined).isEqualTo(mapNames(before));
+                    assertThat(scope.requested).containsExactlyInAnyOrderElementsOf(referencedCollections(before));
+                    assertThat(pipeline).isEqualTo(before);
+                });
     }
 
-    @Property(tries = 1000)
-    void forbiddenOrUnknownStageAnywhereIsRefusedInTheFieldModel(
-            @ForAll("fieldPoisonedPipelines") List<BsonDocument> pipeline) {
-        assertThatThrownBy(() -> PipelineConfinement.confine(pipeline, RecordingScope.field(), REGISTRY))
-                .isInstanceOf(IsolationViolationException.class);
+    /** The pipelines are not shrunk: removing stages could remove the one that must be refused. */
+    @Test
+    void forbiddenOrUnknownStageAnywhereIsRefusedInTheFieldModel() {
+        Trials.forAll("a forbidden or unknown stage anywhere is refused in the FIELD model", 1000,
+                random -> poisoned(random, 2, PipelineConfinementProperties::refusedInTheFieldModel),
+                pipeline -> assertThatThrownBy(() -> PipelineConfinement.confine(pipeline, RecordingScope.field(),
+                        REGISTRY)).isInstanceOf(IsolationViolationException.class));
     }
 
-    @Property(tries = 500)
-    void serverWideOrUnknownStageAnywhereIsRefusedInEveryModel(
-            @ForAll("poisonedPipelines") List<BsonDocument> pipeline) {
-        assertThatThrownBy(() -> PipelineConfinement.confine(pipeline, RecordingScope.collection(), REGISTRY))
-                .isInstanceOf(IsolationViolationException.class);
+    @Test
+    void serverWideOrUnknownStageAnywhereIsRefusedInEveryModel() {
+        Trials.forAll("a server-wide or unknown stage anywhere is refused in every model", 500,
+                random -> poisoned(random, 2, PipelineConfinementProperties::alwaysRefused),
+                pipeline -> assertThatThrownBy(() -> PipelineConfinement.confine(pipeline,
+                        RecordingScope.collection(), REGISTRY)).isInstanceOf(IsolationViolationException.class));
     }
 
     // --- checks ------------------------------------------------------------------------------
@@ -197,117 +221,92 @@ class PipelineConfinementProperties {
 
     // --- generators ----------------------------------------------------------------------------
 
-    @Provide
-    Arbitrary<List<BsonDocument>> pipelines() {
-        Arbitrary<BsonDocument> merge = Combinators.combine(collection(), Arbitraries.of(0, 1, 2, 3))
-                .as((c, form) -> BsonDocument.parse(switch (form) {
-                    case 0 -> "{$merge: '" + c + "'}";
-                    case 1 -> "{$merge: {into: '" + c + "'}}";
-                    case 2 -> "{$merge: {into: {db: 'app', coll: '" + c + "'}, on: ['sku', 'tenantId']}}";
-                    default -> "{$merge: {into: '" + c + "', on: 'sku', whenMatched: [{$set: {n: 1}}]}}";
-                }));
-        return Combinators.combine(pipeline(3), merge.optional()).as((stages, last) -> {
-            List<BsonDocument> pipeline = new ArrayList<>(stages);
-            last.ifPresent(pipeline::add);
-            return pipeline;
-        });
+    /** Up to four stages, nested up to three deep; nineteen in twenty end with a $merge in one of its forms. */
+    private static List<BsonDocument> pipeline(SplittableRandom random) {
+        List<BsonDocument> pipeline = pipeline(random, 3);
+        if (Draw.chance(random, 0.95)) {
+            String c = collection(random);
+            pipeline.add(BsonDocument.parse(switch (random.nextInt(4)) {
+                case 0 -> "{$merge: '" + c + "'}";
+                case 1 -> "{$merge: {into: '" + c + "'}}";
+                case 2 -> "{$merge: {into: {db: 'app', coll: '" + c + "'}, on: ['sku', 'tenantId']}}";
+                default -> "{$merge: {into: '" + c + "', on: 'sku', whenMatched: [{$set: {n: 1}}]}}";
+            }));
+        }
+        return pipeline;
     }
 
-    @Provide
-    Arbitrary<List<BsonDocument>> fieldPoisonedPipelines() {
-        return poisoned(2, Arbitraries.oneOf(alwaysRefused(), Arbitraries.of(
+    private static BsonDocument refusedInTheFieldModel(SplittableRandom random) {
+        return random.nextBoolean() ? alwaysRefused(random) : BsonDocument.parse(Draw.oneOf(random, List.of(
                 "{$collStats: {count: {}}}", "{$indexStats: {}}", "{$search: {text: {query: 'x', path: 'a'}}}",
-                "{$searchMeta: {}}", "{$listSearchIndexes: {}}", "{$out: 'cards'}").map(BsonDocument::parse)));
+                "{$searchMeta: {}}", "{$listSearchIndexes: {}}", "{$out: 'cards'}")));
     }
 
-    @Provide
-    Arbitrary<List<BsonDocument>> poisonedPipelines() {
-        return poisoned(2, alwaysRefused());
-    }
-
-    private static Arbitrary<BsonDocument> alwaysRefused() {
-        return Arbitraries.of("{$rankFusion: {}}", "{$foo: {}}", "{$currentOp: {}}", "{$listSessions: {}}",
-                "{$listLocalSessions: {}}", "{$planCacheStats: {}}", "{$shardedDataDistribution: {}}",
-                "{$listSampledQueries: {}}", "{$querySettings: {}}", "{$listClusterCatalog: {}}", "{$listCatalog: {}}",
-                "{$changeStream: {}}", "{$changeStreamSplitLargeEvent: {}}", "{$documents: [{tenantId: 'bravo'}]}",
-                "{$match: {}, $limit: 1}", "{match: {}}", "{}",
-                "{$lookup: {from: {db: 'other', coll: 'cards'}, pipeline: [], as: 'x'}}",
-                "{$unionWith: {pipeline: [{$match: {}}]}}", "{$lookup: {pipeline: [], as: 'x'}}",
-                "{$merge: {into: 'x'}}", "{$out: {db: 'other', coll: 'x'}}").map(BsonDocument::parse);
+    private static BsonDocument alwaysRefused(SplittableRandom random) {
+        return BsonDocument.parse(Draw.oneOf(random, ALWAYS_REFUSED));
     }
 
     /** A valid pipeline with one bad stage at a random position, at the top or inside a sub-pipeline. */
-    private static Arbitrary<List<BsonDocument>> poisoned(int depth, Arbitrary<BsonDocument> bad) {
-        Arbitrary<BsonDocument> carrier = bad;
-        if (depth > 0) {
-            Arbitrary<List<BsonDocument>> inner = poisoned(depth - 1, bad);
-            carrier = Arbitraries.oneOf(bad,
-                    Combinators.combine(collection(), inner).as((c, p) -> lookup(c, p, false)),
-                    Combinators.combine(collection(), inner).as((c, p) -> new BsonDocument("$unionWith",
-                            new BsonDocument("coll", new BsonString(c)).append("pipeline", new BsonArray(p)))),
-                    inner.map(p -> new BsonDocument("$facet", new BsonDocument("f", new BsonArray(p)))));
-        }
+    private static List<BsonDocument> poisoned(SplittableRandom random, int depth,
+            Function<SplittableRandom, BsonDocument> bad) {
+        List<BsonDocument> stages = pipeline(random, 1);
+        BsonDocument carrier = switch (depth > 0 ? random.nextInt(4) : 0) {
+            case 0 -> bad.apply(random);
+            case 1 -> lookup(collection(random), poisoned(random, depth - 1, bad), false);
+            case 2 -> new BsonDocument("$unionWith", new BsonDocument("coll", new BsonString(collection(random)))
+                    .append("pipeline", new BsonArray(poisoned(random, depth - 1, bad))));
+            default -> new BsonDocument("$facet", new BsonDocument("f",
+                    new BsonArray(poisoned(random, depth - 1, bad))));
+        };
+        List<BsonDocument> pipeline = new ArrayList<>(stages);
+        pipeline.add(Draw.between(random, 0, stages.size()), carrier);
         // $merge is refused anywhere but last; keep it off the end so it stays a refusal.
-        return Combinators.combine(pipeline(1), carrier, Arbitraries.integers().between(0, 100))
-                .as((stages, stage, position) -> {
-                    List<BsonDocument> pipeline = new ArrayList<>(stages);
-                    pipeline.add(Math.floorMod(position, stages.size() + 1), stage);
-                    if (pipeline.get(pipeline.size() - 1).containsKey("$merge")) {
-                        pipeline.add(BsonDocument.parse("{$limit: 1}"));
-                    }
-                    return pipeline;
-                });
-    }
-
-    private static Arbitrary<String> collection() {
-        return Arbitraries.of(COLLECTIONS);
-    }
-
-    private static Arbitrary<List<BsonDocument>> pipeline(int depth) {
-        return stage(depth).list().ofMaxSize(4);
-    }
-
-    private static Arbitrary<BsonDocument> stage(int depth) {
-        Arbitrary<BsonDocument> simple = Arbitraries.of(
-                "{$match: {a: 1}}", "{$match: {tenantId: 'bravo'}}", "{$match: {$or: [{tenantId: 'b'}, {}]}}",
-                "{$project: {a: 1, tenantId: 0}}", "{$addFields: {tenantId: 'bravo'}}", "{$set: {b: '$a'}}",
-                "{$unset: 'tenantId'}", "{$group: {_id: '$a', n: {$sum: 1}}}", "{$sort: {a: 1}}", "{$limit: 5}",
-                "{$skip: 1}", "{$count: 'n'}", "{$unwind: '$tags'}", "{$sample: {size: 2}}", "{$sortByCount: '$a'}",
-                "{$replaceWith: '$sub'}", "{$replaceRoot: {newRoot: '$sub'}}", "{$redact: '$$KEEP'}",
-                "{$bucket: {groupBy: '$a', boundaries: [0, 5]}}", "{$bucketAuto: {groupBy: '$a', buckets: 2}}",
-                "{$setWindowFields: {sortBy: {a: 1}, output: {r: {$rank: {}}}}}",
-                "{$densify: {field: 'a', range: {step: 1, bounds: 'full'}}}",
-                "{$fill: {output: {a: {value: 0}}}}").map(BsonDocument::parse);
-        Arbitrary<BsonDocument> localLookup = collection().map(c -> BsonDocument.parse(
-                "{$lookup: {from: '" + c + "', localField: 'a', foreignField: 'b', as: 'x'}}"));
-        Arbitrary<BsonDocument> unionByName = collection().map(c -> new BsonDocument("$unionWith", new BsonString(c)));
-        Arbitrary<BsonDocument> graphLookup = Combinators.combine(collection(), Arbitraries.of(true, false))
-                .as((c, restricted) -> BsonDocument.parse("{$graphLookup: {from: '" + c + "', startWith: '$a', "
-                        + "connectFromField: 'a', connectToField: 'b', as: 'g'"
-                        + (restricted ? ", restrictSearchWithMatch: {tenantId: 'bravo'}" : "") + "}}"));
-        if (depth == 0) {
-            return Arbitraries.frequencyOf(Tuple.of(6, simple), Tuple.of(1, localLookup), Tuple.of(1, unionByName),
-                    Tuple.of(1, graphLookup));
+        if (pipeline.get(pipeline.size() - 1).containsKey("$merge")) {
+            pipeline.add(BsonDocument.parse("{$limit: 1}"));
         }
-        Arbitrary<List<BsonDocument>> sub = pipeline(depth - 1);
-        Arbitrary<BsonDocument> pipelineLookup = Combinators.combine(collection(), sub, Arbitraries.of(true, false))
-                .as(PipelineConfinementProperties::lookup);
-        Arbitrary<BsonDocument> unionWithPipeline = Combinators.combine(collection(), sub.optional())
-                .as((c, p) -> {
-                    BsonDocument spec = new BsonDocument("coll", new BsonString(c));
-                    p.ifPresent(stages -> spec.put("pipeline", new BsonArray(stages)));
-                    return new BsonDocument("$unionWith", spec);
-                });
-        Arbitrary<BsonDocument> facet = sub.list().ofMinSize(1).ofMaxSize(2).map(subs -> {
-            BsonDocument facets = new BsonDocument();
-            for (int i = 0; i < subs.size(); i++) {
-                facets.put("f" + i, new BsonArray(subs.get(i)));
+        return pipeline;
+    }
+
+    private static String collection(SplittableRandom random) {
+        return Draw.oneOf(random, COLLECTIONS);
+    }
+
+    private static List<BsonDocument> pipeline(SplittableRandom random, int depth) {
+        return Draw.list(random, 0, 4, r -> stage(r, depth));
+    }
+
+    /** Mostly simple stages; sometimes a stage that reads another collection, by name or with a sub-pipeline. */
+    private static BsonDocument stage(SplittableRandom random, int depth) {
+        int roll = random.nextInt(depth == 0 ? 9 : 14);
+        if (roll < 6) {
+            return BsonDocument.parse(Draw.oneOf(random, SIMPLE_STAGES));
+        } else if (roll < 7) {
+            return BsonDocument.parse("{$lookup: {from: '" + collection(random)
+                    + "', localField: 'a', foreignField: 'b', as: 'x'}}");
+        } else if (roll < 8) {
+            return new BsonDocument("$unionWith", new BsonString(collection(random)));
+        } else if (roll < 9) {
+            String c = collection(random);
+            boolean restricted = random.nextBoolean();
+            return BsonDocument.parse("{$graphLookup: {from: '" + c + "', startWith: '$a', "
+                    + "connectFromField: 'a', connectToField: 'b', as: 'g'"
+                    + (restricted ? ", restrictSearchWithMatch: {tenantId: 'bravo'}" : "") + "}}");
+        } else if (roll < 11) {
+            String c = collection(random);
+            return lookup(c, pipeline(random, depth - 1), random.nextBoolean());
+        } else if (roll < 13) {
+            BsonDocument spec = new BsonDocument("coll", new BsonString(collection(random)));
+            if (Draw.chance(random, 0.95)) {
+                spec.put("pipeline", new BsonArray(pipeline(random, depth - 1)));
             }
-            return new BsonDocument("$facet", facets);
-        });
-        return Arbitraries.frequencyOf(Tuple.of(6, simple), Tuple.of(1, localLookup), Tuple.of(1, unionByName),
-                Tuple.of(1, graphLookup), Tuple.of(2, pipelineLookup), Tuple.of(2, unionWithPipeline),
-                Tuple.of(1, facet));
+            return new BsonDocument("$unionWith", spec);
+        }
+        BsonDocument facets = new BsonDocument();
+        List<List<BsonDocument>> subs = Draw.list(random, 1, 2, r -> pipeline(r, depth - 1));
+        for (int i = 0; i < subs.size(); i++) {
+            facets.put("f" + i, new BsonArray(subs.get(i)));
+        }
+        return new BsonDocument("$facet", facets);
     }
 
     private static BsonDocument lookup(String collection, List<BsonDocument> pipeline, boolean namespaced) {

@@ -2,24 +2,22 @@ package io.tenantry.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.mongodb.MongoClientSettings;
 import io.tenantry.IsolationViolationException;
+import io.tenantry.tck.Trials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.SplittableRandom;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.codecs.configuration.CodecRegistry;
+import org.junit.jupiter.api.Test;
 
 /**
  * Any update that touches the tenant field (any operator, dotted and positional paths below it,
@@ -36,98 +34,158 @@ class UpdateCheckProperties {
     private static final List<String> TENANT_PATHS = List.of("tenantId", "tenantId.x", "tenantId.$", "tenantId.$[]",
             "tenantId.$[e].y", "tenantId.0");
 
+    private static final List<String> STRAY_KEYS = List.of("name", "tenantId", "$pushAll", "$isolated", "$where",
+            "$foo", "a.b");
+    private static final List<String> REPLACING_STAGES = List.of("{$project: {name: 1}}", "{$project: {tenantId: 0}}",
+            "{$replaceRoot: {newRoot: '$a'}}", "{$replaceWith: '$$ROOT'}", "{$match: {}}",
+            "{$set: {a: 1}, $unset: 'b'}");
+
+    /** Checked before the generated updates: each side of a rename, paths below the field, look-alikes. */
+    private static final List<String> EDGE_UPDATES = List.of("{$set: {tenantId: 1}}", "{$rename: {name: 'tenantId'}}",
+            "{$rename: {tenantId: 'name'}}", "{$rename: {'a.b': 'tenantId.x'}}", "{$unset: {'tenantId.$[]': 1}}",
+            "{$setOnInsert: {'tenantId.0': 1}}", "{$set: {name: 1}, $inc: {'tenantId.$[e].y': 1}}",
+            "{$set: {tenantIdx: 1, tenantid: 1, tenant: 1, 'x.tenantId': 1, 'meta.tenantId.y': 1}}",
+            "{$rename: {tenant: 'tenantIdx'}}", "{$push: {'tags.$': 1}, $currentDate: {'items.$[i].qty': 1}}");
+
     private final FieldRules rules = new FieldRules("tenantId");
 
-    @Property(tries = 1000)
-    void updateIsRefusedExactlyWhenItTouchesTheTenantField(@ForAll("updates") BsonDocument update) {
+    /** An update with a key that is neither an update operator nor allowed at the top level. */
+    record Tampered(BsonDocument update, String strayKey) {
+    }
+
+    /** An update pipeline with a document-replacing stage inserted at {@code position}. */
+    record Replacing(List<BsonDocument> stages, BsonDocument replacing, int position) {
+    }
+
+    /** One path of one operator: a generated update is a list of these, so that a failing one shrinks. */
+    record Clause(String operator, String path, BsonValue argument) {
+
+        @Override
+        public String toString() {
+            return new BsonDocument(operator, new BsonDocument(path, argument)).toJson();
+        }
+    }
+
+    @Test
+    void updateIsRefusedExactlyWhenItTouchesTheTenantField() {
+        EDGE_UPDATES.forEach(update -> checkUpdate(BsonDocument.parse(update)));
+        Trials.forAllLists("an update is refused exactly when it touches the tenant field", 1000,
+                random -> clauses(update(random)), clauses -> checkUpdate(update(clauses)));
+    }
+
+    private void checkUpdate(BsonDocument update) {
         BsonDocument before = update.clone();
         if (touchesTenantField(update)) {
-            assertThatThrownBy(() -> rules.checkUpdate(update, REGISTRY))
+            assertThat(catchThrowable(() -> rules.checkUpdate(update, REGISTRY))).as("refusal of %s", before)
                     .isInstanceOf(IsolationViolationException.class).hasMessageContaining("tenantId");
         } else {
-            assertThat(rules.checkUpdate(update, REGISTRY)).isEqualTo(before).isNotSameAs(update);
+            assertThat(rules.checkUpdate(update, REGISTRY)).as("%s", before).isEqualTo(before).isNotSameAs(update);
         }
-        assertThat(update).isEqualTo(before);
+        assertThat(update).as("the caller's update").isEqualTo(before);
     }
 
-    @Property(tries = 300)
-    void replacementKeysAndUnknownOperatorsAreAlwaysRefused(@ForAll("updates") BsonDocument update,
-            @ForAll("strayKeys") String key) {
-        BsonDocument tampered = update.clone();
-        tampered.put(key, new BsonDocument("name", new BsonInt32(1)));
-        assertThatThrownBy(() -> rules.checkUpdate(tampered, REGISTRY)).isInstanceOf(IsolationViolationException.class);
-    }
-
-    @Property(tries = 1000)
-    void updatePipelineIsRefusedExactlyWhenItTouchesTheTenantField(@ForAll("updatePipelines") List<BsonDocument> stages) {
-        List<BsonDocument> before = stages.stream().map(BsonDocument::clone).toList();
-        boolean touches = stages.stream().anyMatch(UpdateCheckProperties::stageTouchesTenantField);
-        if (touches) {
-            assertThatThrownBy(() -> rules.checkUpdatePipeline(stages, REGISTRY))
-                    .isInstanceOf(IsolationViolationException.class).hasMessageContaining("tenantId");
-        } else {
-            assertThat(rules.checkUpdatePipeline(stages, REGISTRY)).isEqualTo(before);
-        }
-        assertThat(stages).isEqualTo(before);
-    }
-
-    @Property(tries = 300)
-    void documentReplacingStagesAreAlwaysRefusedInUpdatePipelines(@ForAll("updatePipelines") List<BsonDocument> stages,
-            @ForAll("replacingStages") BsonDocument replacing, @ForAll int position) {
-        List<BsonDocument> tampered = new ArrayList<>(stages);
-        tampered.add(Math.floorMod(position, stages.size() + 1), replacing);
-        assertThatThrownBy(() -> rules.checkUpdatePipeline(tampered, REGISTRY))
-                .isInstanceOf(IsolationViolationException.class);
-    }
-
-    @Provide
-    Arbitrary<BsonDocument> updates() {
-        Arbitrary<String> path = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.of(SAFE_PATHS)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(TENANT_PATHS)));
-        Arbitrary<Map.Entry<String, BsonValue>> entry = Combinators.combine(Arbitraries.of(OPERATORS),
-                Combinators.combine(path, path).as((p, q) -> Map.entry(p, q)).list().ofMinSize(1).ofMaxSize(3))
-                .as((operator, pairs) -> {
-                    BsonDocument arguments = new BsonDocument();
-                    for (Map.Entry<String, String> pair : pairs) {
-                        arguments.put(pair.getKey(), operator.equals("$rename")
-                                ? new BsonString(pair.getValue()) : new BsonInt32(1));
-                    }
-                    return Map.entry(operator, arguments);
+    @Test
+    void replacementKeysAndUnknownOperatorsAreAlwaysRefused() {
+        Trials.forAll("replacement keys and unknown operators are always refused", 300,
+                random -> new Tampered(update(random), Draw.oneOf(random, STRAY_KEYS)), tampered -> {
+                    BsonDocument update = tampered.update().clone();
+                    update.put(tampered.strayKey(), new BsonDocument("name", new BsonInt32(1)));
+                    assertThatThrownBy(() -> rules.checkUpdate(update, REGISTRY))
+                            .isInstanceOf(IsolationViolationException.class);
                 });
-        return entry.list().ofMinSize(1).ofMaxSize(4).map(entries -> {
-            BsonDocument update = new BsonDocument();
-            entries.forEach(e -> update.put(e.getKey(), e.getValue()));
-            return update;
+    }
+
+    @Test
+    void updatePipelineIsRefusedExactlyWhenItTouchesTheTenantField() {
+        Trials.forAllLists("an update pipeline is refused exactly when it touches the tenant field", 1000,
+                UpdateCheckProperties::updatePipeline, stages -> {
+                    List<BsonDocument> before = stages.stream().map(BsonDocument::clone).toList();
+                    boolean touches = stages.stream().anyMatch(UpdateCheckProperties::stageTouchesTenantField);
+                    if (touches) {
+                        assertThatThrownBy(() -> rules.checkUpdatePipeline(stages, REGISTRY))
+                                .isInstanceOf(IsolationViolationException.class).hasMessageContaining("tenantId");
+                    } else {
+                        assertThat(rules.checkUpdatePipeline(stages, REGISTRY)).isEqualTo(before);
+                    }
+                    assertThat(stages).isEqualTo(before);
+                });
+    }
+
+    @Test
+    void documentReplacingStagesAreAlwaysRefusedInUpdatePipelines() {
+        Trials.forAll("document-replacing stages are always refused in update pipelines", 300, random -> {
+            List<BsonDocument> stages = updatePipeline(random);
+            return new Replacing(stages, BsonDocument.parse(Draw.oneOf(random, REPLACING_STAGES)),
+                    Draw.between(random, 0, stages.size()));
+        }, replacing -> {
+            List<BsonDocument> tampered = new ArrayList<>(replacing.stages());
+            tampered.add(replacing.position(), replacing.replacing());
+            assertThatThrownBy(() -> rules.checkUpdatePipeline(tampered, REGISTRY))
+                    .isInstanceOf(IsolationViolationException.class);
         });
     }
 
-    @Provide
-    Arbitrary<String> strayKeys() {
-        return Arbitraries.of("name", "tenantId", "$pushAll", "$isolated", "$where", "$foo", "a.b");
+    /** One to four operators, each with one to three paths; one path in five is the tenant field's. */
+    private static BsonDocument update(SplittableRandom random) {
+        BsonDocument update = new BsonDocument();
+        for (int i = Draw.between(random, 1, 4); i > 0; i--) {
+            String operator = Draw.oneOf(random, OPERATORS);
+            BsonDocument arguments = new BsonDocument();
+            for (int j = Draw.between(random, 1, 3); j > 0; j--) {
+                String path = updatePath(random);
+                String target = updatePath(random);
+                arguments.put(path, operator.equals("$rename") ? new BsonString(target) : new BsonInt32(1));
+            }
+            update.put(operator, arguments);
+        }
+        return update;
     }
 
-    @Provide
-    Arbitrary<List<BsonDocument>> updatePipelines() {
-        Arbitrary<String> path = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, Arbitraries.of(SAFE_PATHS)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(List.of("tenantId", "tenantId.x", "tenantId.y.z"))))
-                .filter(p -> !p.contains("$"));
-        Arbitrary<BsonDocument> set = Combinators.combine(Arbitraries.of("$set", "$addFields"),
-                path.list().ofMinSize(1).ofMaxSize(3)).as((name, paths) -> {
-                    BsonDocument fields = new BsonDocument();
-                    paths.forEach(p -> fields.put(p, new BsonString("$other")));
-                    return new BsonDocument(name, fields);
-                });
-        Arbitrary<BsonDocument> unsetOne = path.map(p -> new BsonDocument("$unset", new BsonString(p)));
-        Arbitrary<BsonDocument> unsetMany = path.list().ofMinSize(1).ofMaxSize(3).map(paths -> new BsonDocument(
-                "$unset", new BsonArray(paths.stream().<BsonValue>map(BsonString::new).toList())));
-        return Arbitraries.oneOf(set, unsetOne, unsetMany).list().ofMinSize(1).ofMaxSize(4);
+    private static List<Clause> clauses(BsonDocument update) {
+        List<Clause> clauses = new ArrayList<>();
+        update.forEach((operator, arguments) -> arguments.asDocument().forEach(
+                (path, argument) -> clauses.add(new Clause(operator, path, argument))));
+        return clauses;
     }
 
-    @Provide
-    Arbitrary<BsonDocument> replacingStages() {
-        return Arbitraries.of("{$project: {name: 1}}", "{$project: {tenantId: 0}}", "{$replaceRoot: {newRoot: '$a'}}",
-                "{$replaceWith: '$$ROOT'}", "{$match: {}}", "{$set: {a: 1}, $unset: 'b'}")
-                .map(BsonDocument::parse);
+    private static BsonDocument update(List<Clause> clauses) {
+        BsonDocument update = new BsonDocument();
+        for (Clause clause : clauses) {
+            BsonValue arguments = update.computeIfAbsent(clause.operator(), operator -> new BsonDocument());
+            arguments.asDocument().put(clause.path(), clause.argument());
+        }
+        return update;
+    }
+
+    private static String updatePath(SplittableRandom random) {
+        return Draw.oneOf(random, random.nextInt(5) < 4 ? SAFE_PATHS : TENANT_PATHS);
+    }
+
+    /** One to four {@code $set}, {@code $addFields} or {@code $unset} stages over paths without {@code $}. */
+    private static List<BsonDocument> updatePipeline(SplittableRandom random) {
+        return Draw.list(random, 1, 4, r -> switch (r.nextInt(3)) {
+            case 0 -> {
+                BsonDocument fields = new BsonDocument();
+                Draw.list(r, 1, 3, UpdateCheckProperties::pipelinePath)
+                        .forEach(p -> fields.put(p, new BsonString("$other")));
+                yield new BsonDocument(Draw.oneOf(r, List.of("$set", "$addFields")), fields);
+            }
+            case 1 -> new BsonDocument("$unset", new BsonString(pipelinePath(r)));
+            default -> new BsonDocument("$unset", new BsonArray(
+                    Draw.list(r, 1, 3, UpdateCheckProperties::pipelinePath).stream().<BsonValue>map(BsonString::new)
+                            .toList()));
+        });
+    }
+
+    /** A path without {@code $}: five in six from the safe paths (redrawn if positional), else the tenant's. */
+    private static String pipelinePath(SplittableRandom random) {
+        while (true) {
+            String path = random.nextInt(6) < 5 ? Draw.oneOf(random, SAFE_PATHS)
+                    : Draw.oneOf(random, List.of("tenantId", "tenantId.x", "tenantId.y.z"));
+            if (!path.contains("$")) {
+                return path;
+            }
+        }
     }
 
     private static boolean touchesTenantField(BsonDocument update) {

@@ -2,6 +2,7 @@ package io.tenantry.tck;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
@@ -10,12 +11,50 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs a property: a check over many generated inputs. Each try draws its input from a
- * {@link SplittableRandom} seeded with a number that the failure report names, so that
- * {@code -Dtenantry.tck.seed=<seed>} replays the failing try first. A failing list of steps is
- * shrunk, by removing steps while the same kind of failure persists, before it is reported.
+ * Runs a property: a check over many generated inputs, from a plain JUnit Jupiter test method.
+ * The kit's contracts run on it, and adapters and users may run their own properties on it too:
+ *
+ * <pre>{@code
+ * Trials.forAll("a confined filter never matches another tenant's document", 1_000,
+ *         random -> new Sample(filter(random), tenant(random), document(random)),
+ *         sample -> assertThat(matches(confine(sample), sample.document())).isEqualTo(...));
+ * }</pre>
+ *
+ * <p><b>Contract.</b> A property holds when it returns normally for every input. It fails by throwing
+ * an {@link AssertionError} or a {@link RuntimeException}; anything else (an {@link Error} other
+ * than an assertion failure) escapes at once, unreported. The tries run one after another on the
+ * calling thread, each as {@code property.accept(generator.apply(random))}, and the first failure
+ * ends the run with an {@code AssertionError} that names the property, the try, its seed and the
+ * input, and has the property's failure as its cause. Edge cases are not mixed in: check the inputs
+ * that matter most explicitly, or make the generator draw them often.
+ *
+ * <p><b>Seeds and replay.</b> Try {@code i} (counting from 0) draws its input from a fresh
+ * {@link SplittableRandom} seeded with {@code first + i * 0x9E3779B97F4A7C15L}, so every input
+ * depends on its seed alone. The first seed is random, or the value of the system property
+ * {@code tenantry.tck.seed}. A failure report says, for example,
+ * {@code (seed -1079456050178698578; rerun with -Dtenantry.tck.seed=-1079456050178698578)}: with
+ * that flag the failing input is generated again by the first try. The flag applies to every
+ * property of the run, so rerun the one failing test, e.g. {@code -Dtest=MyProperties#myProperty}.
+ *
+ * <p><b>Shrinking.</b> {@link #forAllLists} shrinks a failing list before reporting it: it removes
+ * runs of elements, halving the run length down to single elements, and keeps each removal after
+ * which the property still fails with an exception of the same class, until no single element can
+ * be removed or 1,000 re-runs have been spent. It never tries the empty list. The report lists the
+ * remaining elements, numbered, with their {@code toString()}, and the failure of the last failing
+ * run. Shrinking assumes that every sub-list of a generated list is a valid input; when that does
+ * not hold (a list that must contain one particular element, say), use {@link #forAll} instead.
+ * Elements themselves are not simplified.
+ *
+ * <p><b>Threads and state.</b> The class holds no state; its methods may be called from any number
+ * of threads at once. The property runs on the calling thread and is called again, on the same
+ * thread, while shrinking: a property over a store must start from a known state on every call
+ * (clear the store at the start of the property, not once before the run).
+ *
+ * <p><b>Why not jqwik.</b> From version 1.10, jqwik's maintainer asks that it not be used by AI
+ * coding agents, and Tenantry is developed with one. This runner covers the little of property
+ * testing that Tenantry's properties need.
  */
-final class Trials {
+public final class Trials {
 
     /** System property: the seed of the first try (random when absent). */
     static final String SEED_PROPERTY = "tenantry.tck.seed";
@@ -30,19 +69,49 @@ final class Trials {
     private Trials() {
     }
 
-    /** Returns the number of tries a property runs unless its suite says otherwise. */
-    static int defaultTries() {
+    /**
+     * Returns the number of tries a property runs unless it says otherwise: the system property
+     * {@code tenantry.tck.tries}, or 200, and at least 1. The property is read on every call.
+     */
+    public static int defaultTries() {
         return Math.max(1, Integer.getInteger(TRIES_PROPERTY, DEFAULT_TRIES));
     }
 
-    /** Checks {@code property} on {@code tries} generated inputs; a failure is reported as generated. */
-    static <T> void forAll(String name, int tries, Function<SplittableRandom, T> generator, Consumer<T> property) {
+    /**
+     * Checks {@code property} on {@code tries} inputs made by {@code generator}. A failing input is
+     * reported as generated, by its {@code toString()}.
+     *
+     * @param name what the property states, for the failure report
+     * @param tries how many inputs to check, at least 1
+     * @param generator makes one input from the given random source, which it must use as its only
+     *     source of randomness so that the seed replays it
+     * @param property checks one input, failing with an {@code AssertionError} or a {@code RuntimeException}
+     * @param <T> the input type
+     * @throws AssertionError if the property fails on an input
+     * @throws IllegalArgumentException if {@code tries} is less than 1
+     */
+    public static <T> void forAll(String name, int tries, Function<? super SplittableRandom, ? extends T> generator,
+            Consumer<? super T> property) {
         run(name, tries, generator, property, (input, failure) -> new Report("input: " + input, failure));
     }
 
-    /** Checks {@code property} on {@code tries} generated step lists; a failing list is shrunk first. */
-    static <E> void forAllLists(String name, int tries, Function<SplittableRandom, List<E>> generator,
-            Consumer<List<E>> property) {
+    /**
+     * Checks {@code property} on {@code tries} lists made by {@code generator}, such as sequences of
+     * operations. A failing list is shrunk, as the {@linkplain Trials class} describes, and reported
+     * element by element.
+     *
+     * @param name what the property states, for the failure report
+     * @param tries how many lists to check, at least 1
+     * @param generator makes one list from the given random source, which it must use as its only
+     *     source of randomness so that the seed replays it; every sub-list of it must be a valid input
+     * @param property checks one list, failing with an {@code AssertionError} or a {@code RuntimeException};
+     *     it must not modify the list
+     * @param <E> the element type
+     * @throws AssertionError if the property fails on a list
+     * @throws IllegalArgumentException if {@code tries} is less than 1
+     */
+    public static <E> void forAllLists(String name, int tries,
+            Function<? super SplittableRandom, ? extends List<E>> generator, Consumer<? super List<E>> property) {
         run(name, tries, generator, property, (steps, failure) -> shrink(property, steps, failure));
     }
 
@@ -50,8 +119,14 @@ final class Trials {
     private record Report(String text, Throwable failure) {
     }
 
-    private static <T> void run(String name, int tries, Function<SplittableRandom, T> generator,
-            Consumer<T> property, BiFunction<T, Throwable, Report> reporter) {
+    private static <T> void run(String name, int tries, Function<? super SplittableRandom, ? extends T> generator,
+            Consumer<? super T> property, BiFunction<T, Throwable, Report> reporter) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(generator, "generator");
+        Objects.requireNonNull(property, "property");
+        if (tries < 1) {
+            throw new IllegalArgumentException("a property needs at least one try, not " + tries);
+        }
         long first = firstSeed();
         for (int i = 0; i < tries; i++) {
             long seed = first + i * SEED_STEP;
@@ -71,7 +146,7 @@ final class Trials {
         return fixed != null ? fixed : ThreadLocalRandom.current().nextLong();
     }
 
-    private static <T> @Nullable Throwable failureOf(Consumer<T> property, T input) {
+    private static <T> @Nullable Throwable failureOf(Consumer<? super T> property, T input) {
         try {
             property.accept(input);
             return null;
@@ -81,7 +156,7 @@ final class Trials {
     }
 
     /** Removes ever smaller runs of steps while the failure keeps its type; bounded in runs. */
-    private static <E> Report shrink(Consumer<List<E>> property, List<E> steps, Throwable failure) {
+    private static <E> Report shrink(Consumer<? super List<E>> property, List<E> steps, Throwable failure) {
         List<E> current = steps;
         Throwable currentFailure = failure;
         int runs = 0;

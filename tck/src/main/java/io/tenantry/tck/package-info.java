@@ -17,6 +17,9 @@
  * reproduces it ({@code -Dtenantry.tck.seed=...}) and, for operation sequences, the shortest failing
  * sequence found by removing steps. {@code -Dtenantry.tck.tries=N} changes the default number of
  * tries; a subclass may override {@code tries()} instead.
+ *
+ * <p>The properties run on {@link io.tenantry.tck.Trials}, a small seeded, shrinking property runner
+ * that adapters and users may use for their own properties.
  */
 @NullMarked
 package io.tenantry.tck;
