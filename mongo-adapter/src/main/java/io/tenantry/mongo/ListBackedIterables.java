@@ -1,7 +1,5 @@
 package io.tenantry.mongo;
 
-import com.mongodb.ServerAddress;
-import com.mongodb.ServerCursor;
 import com.mongodb.client.ListCollectionNamesIterable;
 import com.mongodb.client.ListCollectionsIterable;
 import com.mongodb.client.ListIndexesIterable;
@@ -12,7 +10,6 @@ import io.tenantry.TenantId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -302,54 +299,6 @@ final class ListBackedIterables {
         @Override
         public MongoIterable<U> batchSize(int batchSize) {
             return this;
-        }
-    }
-
-    /** A cursor over results already in memory: nothing to close, no server behind it. */
-    private static final class ListCursor<T> implements MongoCursor<T> {
-        private final List<T> results;
-        private int next;
-
-        ListCursor(List<T> results) {
-            this.results = results;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next < results.size();
-        }
-
-        @Override
-        public T next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return results.get(next++);
-        }
-
-        @Override
-        public int available() {
-            return results.size() - next;
-        }
-
-        @Override
-        public @Nullable T tryNext() {
-            return hasNext() ? next() : null;
-        }
-
-        @Override
-        public @Nullable ServerCursor getServerCursor() {
-            return null;
-        }
-
-        @Override
-        public ServerAddress getServerAddress() {
-            throw new UnsupportedOperationException("This listing was read by Tenantry and is served from memory;"
-                    + " it has no server cursor.");
         }
     }
 }

@@ -1,14 +1,11 @@
 package io.tenantry.mongo;
 
 import com.mongodb.Function;
-import com.mongodb.ServerAddress;
-import com.mongodb.ServerCursor;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoIterable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,54 +62,5 @@ abstract class ListedIterable<R> implements MongoIterable<R> {
     public <A extends Collection<? super R>> A into(A target) {
         target.addAll(load());
         return target;
-    }
-
-    /** A cursor over results already read; closing it releases nothing on the server. */
-    private static final class ListCursor<R> implements MongoCursor<R> {
-        private final List<R> results;
-        private int next;
-
-        ListCursor(List<R> results) {
-            this.results = results;
-        }
-
-        @Override
-        public void close() {
-            next = results.size();
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next < results.size();
-        }
-
-        @Override
-        public R next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return results.get(next++);
-        }
-
-        @Override
-        public int available() {
-            return results.size() - next;
-        }
-
-        @Override
-        public @Nullable R tryNext() {
-            return hasNext() ? results.get(next++) : null;
-        }
-
-        @Override
-        public @Nullable ServerCursor getServerCursor() {
-            return null;
-        }
-
-        @Override
-        public ServerAddress getServerAddress() {
-            throw new UnsupportedOperationException("A listing Tenantry filtered has been read whole; it has no cursor"
-                    + " on a server any more.");
-        }
     }
 }
