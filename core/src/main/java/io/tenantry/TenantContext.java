@@ -246,6 +246,11 @@ public final class TenantContext {
     /**
      * Returns an executor that runs each task with the binding of the thread that submitted it.
      * Tasks submitted with no tenant bound run with no tenant bound.
+     *
+     * <p>In a {@code CompletableFuture} chain, a later {@code ...Async} stage is submitted by whichever
+     * thread completed the stage before it, so a propagating executor gives it <em>that</em>
+     * thread's binding. Wrap the stage's function instead ({@link #wrapFunction},
+     * {@link #wrapConsumer}, ...), which captures the binding where the chain is built.
      */
     public static Executor propagating(Executor executor) {
         Objects.requireNonNull(executor, "executor");
