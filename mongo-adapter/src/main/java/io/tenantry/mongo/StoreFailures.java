@@ -22,6 +22,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class StoreFailures {
 
+    /** The public interfaces of each result class, worked out once per class: this runs on every call. */
+    private static final ClassValue<Class<?>[]> INTERFACES = new ClassValue<>() {
+        @Override
+        protected Class<?>[] computeValue(Class<?> resultClass) {
+            Set<Class<?>> interfaces = new LinkedHashSet<>();
+            for (Class<?> type = resultClass; type != null; type = type.getSuperclass()) {
+                collect(type, interfaces);
+            }
+            return interfaces.toArray(new Class<?>[0]);
+        }
+    };
+
     private StoreFailures() {
     }
 
@@ -40,11 +52,7 @@ final class StoreFailures {
         if (!(result instanceof MongoIterable) && !(result instanceof MongoCursor) && !(result instanceof Iterator)) {
             return result;
         }
-        Set<Class<?>> interfaces = new LinkedHashSet<>();
-        for (Class<?> type = result.getClass(); type != null; type = type.getSuperclass()) {
-            collect(type, interfaces);
-        }
-        return Proxy.newProxyInstance(StoreFailures.class.getClassLoader(), interfaces.toArray(new Class<?>[0]),
+        return Proxy.newProxyInstance(StoreFailures.class.getClassLoader(), INTERFACES.get(result.getClass()),
                 new Translating(result, store, tenant));
     }
 
