@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@link #field(String, String)}: a shared database whose collections or tables hold every
  *       tenant's rows, told apart by a tenant field;
- *   <li>{@link #collection(String, String)}: a shared database with a collection (or schema) per
- *       tenant;
+ *   <li>{@link #collection(String, String)}, or {@link #schema(String, String)} in SQL words: a
+ *       shared database with a collection (or schema) per tenant;
  *   <li>{@link #database(String, String)}: a database per tenant, named {@code prefix + tenantId}.
  * </ul>
  *
@@ -56,6 +56,20 @@ public final class Placement {
      */
     public static Placement collection(String store, String database) {
         return new Placement(IsolationModel.COLLECTION, store, requireName(database, "database"));
+    }
+
+    /**
+     * A shared SQL database holding a schema per tenant: the word SQL users know for
+     * {@link #collection(String, String)}, which it equals ({@link IsolationModel#COLLECTION}).
+     *
+     * @param store the store's name (a JDBC server configured in the adapter)
+     * @param database the shared database
+     * @return the placement
+     * @throws IllegalArgumentException if a name is empty or not of {@code [A-Za-z0-9_-]}, at most 63
+     *     characters
+     */
+    public static Placement schema(String store, String database) {
+        return collection(store, database);
     }
 
     /**

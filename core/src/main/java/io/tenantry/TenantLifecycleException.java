@@ -1,5 +1,7 @@
 package io.tenantry;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A change to the tenant catalogue or a lifecycle step conflicts with the stored state: the
  * tenant already exists, or another writer changed it first (optimistic concurrency).
@@ -10,5 +12,9 @@ public class TenantLifecycleException extends TenantryException {
 
     public TenantLifecycleException(String message) {
         super(message);
+    }
+
+    public TenantLifecycleException(String message, @Nullable Throwable cause) {
+        super(message, cause);
     }
 }

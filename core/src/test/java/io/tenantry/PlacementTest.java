@@ -26,6 +26,15 @@ class PlacementTest {
     }
 
     @Test
+    void schema_is_the_sql_word_for_the_collection_model() {
+        Placement schema = Placement.schema("pg", "app");
+
+        assertThat(schema.model()).isEqualTo(IsolationModel.COLLECTION);
+        assertThat(schema).isEqualTo(Placement.collection("pg", "app"));
+        assertThatIllegalArgumentException().isThrownBy(() -> Placement.schema("pg", "app db"));
+    }
+
+    @Test
     void placements_are_equal_by_value() {
         assertThat(Placement.field("main", "cv")).isEqualTo(Placement.field("main", "cv"))
                 .hasSameHashCodeAs(Placement.field("main", "cv"))

@@ -1,0 +1,184 @@
+package io.tenantry.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tenantry.StoreUnavailableException;
+import io.tenantry.TenantLifecycleException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One physical connection on loan to one tenant, from checkout to return.
+ *
+ * <p>On the schema model, checkout switches the session to the tenant's role and schema in one round
+ * trip ({@code SET ROLE}, {@code SET search_path}) with auto-commit on, so no later rollback can undo
+ * it; return rolls back whatever the tenant left open and resets the session to the login role and
+ * the empty schema {@value JdbcNames#EMPTY_SCHEMA}, again in one round trip, so an idle connection in
+ * the pool points at nothing. A connection whose reset fails is evicted from the pool, never reused.
+ * On the database model the connection is on the tenant's own database and only the transaction and
+ * any changed settings are reset.
+ *
+ * <p>Not thread-safe beyond what JDBC connections are; {@link #close()} is idempotent.
+ */
+final class Checkout {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Checkout.class);
+
+    final JdbcTarget target;
+    final Connection connection;
+    private final TenantPools pools;
+    private final TenantPools.Pool pool;
+    private boolean settingsChanged;
+    private boolean closed;
+
+    private Checkout(JdbcTarget target, TenantPools pools, TenantPools.Loan loan) {
+        this.target = target;
+        this.pools = pools;
+        this.pool = loan.pool();
+        this.connection = loan.connection();
+    }
+
+    /**
+     * Borrows a connection for {@code target} and switches it to the tenant.
+     *
+     * @throws StoreUnavailableException if the store gives no connection within its timeout
+     * @throws TenantLifecycleException if the tenant's database or role does not exist (not provisioned)
+     */
+    static Checkout open(JdbcTarget target, JdbcStore store, TenantPools pools) {
+        TenantPools.Loan loan;
+        try {
+            loan = pools.borrow(target.store(), store, target.database());
+        } catch (SQLException e) {
+            throw translate(e, target, store);
+        }
+        Checkout checkout = new Checkout(target, pools, loan);
+        try {
+            checkout.switchToTenant();
+        } catch (SQLException e) {
+            checkout.discard();
+            throw translate(e, target, store);
+        }
+        return checkout;
+    }
+
+    private void switchToTenant() throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        if (target.schemaModel()) {
+            sql.append("SET ROLE ").append(JdbcNames.quote(target.role())).append("; SET search_path TO ")
+                    .append(JdbcNames.quote(target.schema()));
+        }
+        if (target.readOnly()) {
+            sql.append(sql.length() == 0 ? "" : "; ").append("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+            settingsChanged = true;
+        }
+        if (sql.length() > 0) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql.toString());
+            }
+        }
+    }
+
+    /** Notes that the tenant changed a session setting, which return must reset. */
+    void settingsChanged() {
+        settingsChanged = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Resets the session and returns the connection to its pool; evicts it instead if the reset fails.
+     * Idempotent.
+     */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            reset();
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Resetting a connection of tenant {} failed; evicting it", target.tenant(), e);
+            discard();
+        } finally {
+            pools.giveBack(pool);
+        }
+    }
+
+    /** Aborts the physical connection (for {@link Connection#abort}) and gives the loan back. */
+    void abort(java.util.concurrent.Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            connection.abort(executor);
+        } finally {
+            pools.giveBack(pool);
+        }
+    }
+
+    private void reset() throws SQLException {
+        if (!connection.getAutoCommit()) {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+        StringBuilder sql = new StringBuilder();
+        TransactionState state = connection.unwrap(BaseConnection.class).getTransactionState();
+        if (state != TransactionState.IDLE) {
+            sql.append("ROLLBACK; ");
+        }
+        if (settingsChanged) {
+            sql.append("RESET ALL; ");
+        }
+        if (target.schemaModel()) {
+            sql.append("RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
+        }
+        if (sql.length() > 0) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql.substring(0, sql.length() - 2));
+            }
+        }
+    }
+
+    private void discard() {
+        try {
+            pool.dataSource.evictConnection(connection);
+        } catch (RuntimeException e) {
+            LOG.debug("Evicting a connection failed", e);
+        }
+        if (!closed) {
+            closed = true;
+            pools.giveBack(pool);
+        }
+    }
+
+    HikariDataSource poolDataSource() {
+        return pool.dataSource;
+    }
+
+    static RuntimeException translate(SQLException e, JdbcTarget target, JdbcStore store) {
+        SQLException cause = e.getCause() instanceof SQLException ? (SQLException) e.getCause() : e;
+        String state = cause.getSQLState() == null ? "" : cause.getSQLState();
+        if (state.equals("3D000") || state.equals("22023") || state.equals("42704") || state.equals("3F000")) {
+            return new TenantLifecycleException("Tenant \"" + target.tenant() + "\" is not provisioned on store \""
+                    + target.store() + "\" (" + cause.getMessage() + "): run provisioning().ensure(TenantId.of(\""
+                    + target.tenant() + "\")) before its first request.");
+        }
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
+            return new StoreUnavailableException(target.store(), "PostgreSQL store \"" + target.store() + "\" ("
+                    + store.serverUrl() + "), which holds the data of tenant \"" + target.tenant() + "\", gave no"
+                    + " connection within " + store.connectionTimeout().toMillis() + " ms: " + cause.getMessage()
+                    + " Tenants on other stores are unaffected; check the server and the store's settings.", e);
+        }
+        return new IllegalStateException("Could not prepare a connection of tenant \"" + target.tenant()
+                + "\" on store \"" + target.store() + "\": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,101 @@
+package io.tenantry.jdbc;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The most physical connections Tenantry holds open, over every pool of every store. Each connection
+ * a pool opens takes a permit and gives it back when the pool closes it. When none is free, the
+ * opener asks the pools to give up idle connections of their least recently used tenants, and waits
+ * at most the store's connection timeout. Thread-safe.
+ */
+final class ConnectionBudget {
+
+    private static final long SLICE_MILLIS = 20;
+
+    private final int total;
+    private final Semaphore permits;
+
+    ConnectionBudget(int total) {
+        this.total = total;
+        this.permits = new Semaphore(total, true);
+    }
+
+    int total() {
+        return total;
+    }
+
+    /** Returns how many connections are open now. */
+    int inUse() {
+        return total - permits.availablePermits();
+    }
+
+    /**
+     * Opens a connection with {@code opener} once a permit is free, freeing idle connections with
+     * {@code evictor} while none is.
+     *
+     * @throws SQLTransientConnectionException if no permit is free within {@code timeoutMillis}
+     */
+    Connection open(Opener opener, BooleanSupplier evictor, long timeoutMillis) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            while (!permits.tryAcquire()) {
+                boolean freed = evictor.getAsBoolean();
+                if (permits.tryAcquire(freed ? 0 : SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SQLTransientConnectionException("All " + total + " connections of Tenantry's"
+                            + " connection budget are in use by other tenants; raise TenantJdbc.Builder"
+                            + ".connectionBudget(...) or lower the stores' maximumPoolSize.", "08004");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientConnectionException("Interrupted while waiting for a connection", "08004", e);
+        }
+        try {
+            return returningPermit(opener.open());
+        } catch (SQLException | RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    /** Opens one physical connection. */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    /** Wraps {@code connection} so that closing or aborting it gives its permit back, once. */
+    private Connection returningPermit(Connection connection) {
+        AtomicBoolean returned = new AtomicBoolean();
+        return (Connection) Proxy.newProxyInstance(ConnectionBudget.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("equals") && method.getParameterCount() == 1) {
+                        return proxy == args[0];
+                    }
+                    if (name.equals("hashCode") && method.getParameterCount() == 0) {
+                        return System.identityHashCode(proxy);
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if ((name.equals("close") || name.equals("abort")) && returned.compareAndSet(false, true)) {
+                            permits.release();
+                        }
+                    }
+                });
+    }
+}

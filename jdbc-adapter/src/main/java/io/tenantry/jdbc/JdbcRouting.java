@@ -1,0 +1,85 @@
+package io.tenantry.jdbc;
+
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.RoutingException;
+import io.tenantry.Tenant;
+import io.tenantry.TenantContext;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantId;
+import io.tenantry.TenantRouter;
+import io.tenantry.TenantUnavailableException;
+import java.util.Map;
+
+/**
+ * The per-connection step of the request flow: current tenant -> directory (cached by the caller's
+ * choice of directory) -> status check -> router -> placement -> physical names. Thread-safe.
+ */
+final class JdbcRouting {
+
+    final TenantDirectory directory;
+    final TenantRouter router;
+    final Map<String, JdbcStore> stores;
+    final String schemaPrefix;
+    final String rolePrefix;
+
+    JdbcRouting(TenantDirectory directory, TenantRouter router, Map<String, JdbcStore> stores, String schemaPrefix,
+            String rolePrefix) {
+        this.directory = directory;
+        this.router = router;
+        this.stores = Map.copyOf(stores);
+        this.schemaPrefix = schemaPrefix;
+        this.rolePrefix = rolePrefix;
+    }
+
+    /**
+     * Returns the target of a connection for the tenant bound now.
+     *
+     * @throws io.tenantry.NoTenantBoundException if no tenant is bound
+     * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
+     * @throws TenantUnavailableException if the tenant is suspended or deleted
+     * @throws RoutingException if no placement applies, or it names an unknown store or the FIELD model
+     */
+    JdbcTarget current() {
+        TenantId id = TenantContext.current();
+        Tenant tenant = directory.require(id);
+        TenantUnavailableException.check(tenant, false);
+        return target(id, router.route(tenant), !tenant.status().allowsWrites());
+    }
+
+    /** Returns the target of {@code tenant} at {@code placement}, without looking at the directory. */
+    JdbcTarget target(TenantId tenant, Placement placement, boolean readOnly) {
+        store(placement.store());
+        switch (placement.model()) {
+            case COLLECTION:
+                return new JdbcTarget(tenant, placement, placement.namespace(), JdbcNames.schema(schemaPrefix, tenant),
+                        JdbcNames.role(rolePrefix, tenant, placement.namespace()), readOnly);
+            case DATABASE:
+                return new JdbcTarget(tenant, placement, JdbcNames.database(placement.namespace(), tenant), null, null,
+                        readOnly);
+            default:
+                throw new RoutingException("Tenant \"" + tenant + "\" is placed on " + placement + ", but the FIELD model"
+                        + " (shared tables with a tenant column) is not available in tenantry-jdbc yet: place the tenant"
+                        + " with Placement.schema(...) or Placement.database(...).");
+        }
+    }
+
+    /** Returns the target of {@code tenant} as the directory and router place it now. */
+    JdbcTarget target(TenantId tenant) {
+        Tenant entry = directory.require(tenant);
+        return target(tenant, router.route(entry), !entry.status().allowsWrites());
+    }
+
+    JdbcStore store(String name) {
+        JdbcStore store = stores.get(name);
+        if (store == null) {
+            throw new RoutingException("No JDBC store is named \"" + name + "\"; the configured stores are "
+                    + stores.keySet() + ". Add it with TenantJdbc.builder().store(\"" + name + "\", ...).");
+        }
+        return store;
+    }
+
+    static boolean isSchemaModel(Placement placement) {
+        return placement.model() == IsolationModel.COLLECTION;
+    }
+}

@@ -1,0 +1,29 @@
+package io.tenantry.jdbc;
+
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.TenantId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where one tenant's connections go: the store, the physical database and, on the schema model, the
+ * tenant's schema and role. Immutable.
+ *
+ * @param tenant the tenant
+ * @param placement its placement
+ * @param database the physical database: the shared one, or the tenant's own
+ * @param schema the tenant's schema on the schema model, null on the database model
+ * @param role the tenant's role on the schema model, null on the database model
+ * @param readOnly whether the tenant may only read (its status is read-only)
+ */
+record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullable String schema,
+        @Nullable String role, boolean readOnly) {
+
+    String store() {
+        return placement.store();
+    }
+
+    boolean schemaModel() {
+        return placement.model() == IsolationModel.COLLECTION;
+    }
+}

@@ -1,0 +1,262 @@
+package io.tenantry.jdbc;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tenantry.IsolationViolationException;
+import io.tenantry.NoTenantBoundException;
+import io.tenantry.TenantContext;
+import io.tenantry.TenantId;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JDBC objects a tenant gets: a connection and the statements, result sets and metadata reached
+ * from it, each a proxy that runs every method through {@link JdbcMethods}' table. Every call but
+ * closing checks that the tenant bound now is the one the connection was checked out for, so a
+ * connection kept past its scope, or handed to code running for another tenant, refuses to work.
+ * No method hands out the driver's own objects.
+ */
+final class TenantHandles implements InvocationHandler {
+
+    /** Verdicts on SQL texts already seen: the steady state is a lookup, not a lexer pass. */
+    private static final Cache<String, Object> VERDICTS = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private static final Pattern READ_WRITE = Pattern.compile("(?i)\\bread\\s+write\\b");
+
+    private final Checkout checkout;
+    private final Object delegate;
+    private final Class<?> type;
+    private @Nullable Object parent;
+    private @Nullable Object self;
+
+    private TenantHandles(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent) {
+        this.checkout = checkout;
+        this.delegate = delegate;
+        this.type = type;
+        this.parent = parent;
+    }
+
+    /** Returns the tenant's connection over {@code checkout}. */
+    static Connection connection(Checkout checkout) {
+        return (Connection) wrap(checkout, checkout.connection, Connection.class, null);
+    }
+
+    private static Object wrap(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent) {
+        TenantHandles handler = new TenantHandles(checkout, delegate, type, parent);
+        Object proxy = Proxy.newProxyInstance(TenantHandles.class.getClassLoader(), new Class<?>[] {type}, handler);
+        handler.self = proxy;
+        return proxy;
+    }
+
+    @Override
+    public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return objectMethod(proxy, method, args);
+        }
+        JdbcMethods.Kind kind = JdbcMethods.kind(method);
+        switch (kind) {
+            case CLOSE:
+                if (type == Connection.class) {
+                    checkout.close();
+                    return null;
+                }
+                return call(method, args);
+            case FREE:
+                return type == Connection.class && method.getName().equals("isClosed") ? checkout.isClosed()
+                        : call(method, args);
+            case REFUSE:
+                throw refused(method);
+            default:
+                break;
+        }
+        checkOwner(method);
+        switch (kind) {
+            case SQL:
+                guard((String) args[0]);
+                return wrapResult(call(method, args));
+            case SESSION:
+                checkout.settingsChanged();
+                return call(method, args);
+            case METADATA:
+                return wrapResult(ScopedMetaData.answer(checkout, (DatabaseMetaData) delegate, method, args));
+            case LOCAL:
+                return local(method, args);
+            default:
+                return wrapResult(call(method, args));
+        }
+    }
+
+    private @Nullable Object call(Method method, Object @Nullable [] args) throws Throwable {
+        try {
+            return method.invoke(delegate, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void checkOwner(Method method) {
+        if (checkout.isClosed()) {
+            return;
+        }
+        TenantId owner = checkout.target.tenant();
+        TenantId bound = TenantContext.find().orElse(null);
+        if (owner.equals(bound)) {
+            return;
+        }
+        String what = type.getSimpleName() + "." + method.getName();
+        if (bound == null) {
+            throw new NoTenantBoundException(what + " was called with no tenant bound, on a connection of tenant \""
+                    + owner + "\". A connection belongs to the tenant bound when it was obtained: get a new one"
+                    + " inside TenantContext.runAs(...) instead of keeping it past its scope.");
+        }
+        throw new IsolationViolationException(what + " was called while tenant \"" + bound + "\" is bound, on a"
+                + " connection of tenant \"" + owner + "\"; nothing was sent. Get a connection from the DataSource"
+                + " while the tenant that uses it is bound.");
+    }
+
+    private void guard(String sql) {
+        Object verdict = VERDICTS.get(sql, text -> {
+            try {
+                return SqlGuard.check(text);
+            } catch (IsolationViolationException e) {
+                return e.getMessage();
+            }
+        });
+        if (verdict instanceof String) {
+            throw new IsolationViolationException((String) verdict);
+        }
+        if (verdict == SqlGuard.Verdict.SETS_SESSION) {
+            checkout.settingsChanged();
+        }
+        if (checkout.target.readOnly() && READ_WRITE.matcher(sql).find()) {
+            throw new IsolationViolationException("Tenant \"" + checkout.target.tenant() + "\" is read-only (it is"
+                    + " being moved or backed up); a READ WRITE transaction is refused. Retry the write later.");
+        }
+    }
+
+    private @Nullable Object local(Method method, Object @Nullable [] args) throws Throwable {
+        String name = method.getName();
+        switch (name) {
+            case "unwrap": {
+                Class<?> wanted = (Class<?>) args[0];
+                if (wanted.isInstance(self)) {
+                    return self;
+                }
+                throw new IsolationViolationException(type.getSimpleName() + ".unwrap(" + wanted.getName() + ") is"
+                        + " refused: the driver's own objects are not confined to a tenant. Use the standard JDBC"
+                        + " interfaces, which Tenantry confines.");
+            }
+            case "isWrapperFor":
+                return ((Class<?>) args[0]).isInstance(self);
+            case "getConnection":
+            case "getStatement":
+                return parent;
+            case "getSchema":
+                return checkout.target.schemaModel() ? checkout.target.schema() : call(method, args);
+            case "setSchema":
+                setSchema((String) args[0]);
+                return null;
+            case "getCatalog":
+                return checkout.target.database();
+            case "setCatalog":
+                if (!checkout.target.database().equals(args[0])) {
+                    throw new IsolationViolationException("Connection.setCatalog(\"" + args[0] + "\") is refused:"
+                            + " the connection is on tenant \"" + checkout.target.tenant() + "\"'s database \""
+                            + checkout.target.database() + "\", and PostgreSQL cannot switch databases.");
+                }
+                return null;
+            case "setReadOnly":
+                if (checkout.target.readOnly() && !(Boolean) args[0]) {
+                    throw new IsolationViolationException("Tenant \"" + checkout.target.tenant() + "\" is read-only;"
+                            + " Connection.setReadOnly(false) is refused. Retry the write later.");
+                }
+                return call(method, args);
+            case "abort":
+                checkout.abort((Executor) args[0]);
+                return null;
+            default:
+                throw refused(method);
+        }
+    }
+
+    private void setSchema(String schema) throws Throwable {
+        if (!checkout.target.schemaModel()) {
+            // every schema of a tenant database is the tenant's; the changed search_path is reset on return
+            ((Connection) delegate).setSchema(schema);
+            checkout.settingsChanged();
+            return;
+        }
+        String own = checkout.target.schema();
+        if (!own.equals(schema)) {
+            throw new IsolationViolationException("Connection.setSchema(\"" + schema + "\") is refused: tenant \""
+                    + checkout.target.tenant() + "\" works in its own schema \"" + own + "\" only, which the"
+                    + " connection points at already.");
+        }
+    }
+
+    private IsolationViolationException refused(Method method) {
+        return new IsolationViolationException(JdbcMethods.signature(method) + " is refused on a tenant connection: it"
+                + " would reach data outside the tenant (large objects are database-wide; sharding keys and methods"
+                + " unknown to Tenantry are not confined).");
+    }
+
+    private @Nullable Object wrapResult(@Nullable Object result) {
+        if (result == null || result == delegate) {
+            return result == delegate ? self : null;
+        }
+        if (result instanceof ResultSet) {
+            return wrap(checkout, result, ResultSet.class, statementOf());
+        }
+        if (result instanceof CallableStatement) {
+            return wrap(checkout, result, CallableStatement.class, self);
+        }
+        if (result instanceof PreparedStatement) {
+            return wrap(checkout, result, PreparedStatement.class, self);
+        }
+        if (result instanceof Statement) {
+            return wrap(checkout, result, Statement.class, self);
+        }
+        if (result instanceof DatabaseMetaData) {
+            return wrap(checkout, result, DatabaseMetaData.class, self);
+        }
+        if (result instanceof Connection) {
+            return connectionProxy();
+        }
+        return result;
+    }
+
+    /** The statement a new result set belongs to: this statement, this result set's own, or none (metadata). */
+    private @Nullable Object statementOf() {
+        return delegate instanceof Statement ? self : delegate instanceof ResultSet ? parent : null;
+    }
+
+    private @Nullable Object connectionProxy() {
+        Object at = self;
+        while (at != null && !(at instanceof Connection)) {
+            at = ((TenantHandles) Proxy.getInvocationHandler(at)).parent;
+        }
+        return at;
+    }
+
+    private @Nullable Object objectMethod(Object proxy, Method method, Object @Nullable [] args) {
+        switch (method.getName()) {
+            case "equals":
+                return args != null && proxy == args[0];
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            default:
+                return "Tenant" + type.getSimpleName() + "(" + checkout.target.tenant() + ")";
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.tenantry.jdbc;
+
+import io.tenantry.Placement;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantId;
+import io.tenantry.TenantRouter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point of the JDBC adapter: one routing {@link DataSource} that an application keeps as a
+ * singleton and hands to {@code JdbcTemplate}, Spring Data JDBC, jOOQ, MyBatis or Hibernate unchanged.
+ * Each connection it hands out is confined to the tenant bound in {@link io.tenantry.TenantContext}
+ * when it was obtained, on whichever store and model the {@link TenantRouter} places that tenant:
+ *
+ * <ul>
+ *   <li>{@link Placement#schema(String, String)}: a schema per tenant in a shared database; each
+ *       connection is switched to the tenant's schema and to the tenant's own role, which has rights
+ *       on that schema only, so even a schema-qualified name of another tenant fails in PostgreSQL;
+ *   <li>{@link Placement#database(String, String)}: a database per tenant, each with a HikariCP pool
+ *       created on first use, at most {@link Builder#maxPools(int)} of them, least recently used
+ *       closed first, all within {@link Builder#connectionBudget(int)} connections.
+ * </ul>
+ *
+ * <pre>{@code
+ * TenantJdbc jdbc = TenantJdbc.builder()
+ *     .store("main", JdbcStore.builder("jdbc:postgresql://db:5432/").credentials("app", secret).build())
+ *     .directory(TenantDirectory.caching(JdbcTenantDirectory.of(controlPlane)).build())
+ *     .router(TenantRouter.builder()
+ *         .tier("standard", Placement.schema("main", "app"))
+ *         .tier("enterprise", Placement.database("main", "t_"))
+ *         .build())
+ *     .migrations("classpath:db/tenant")
+ *     .build();
+ * DataSource dataSource = jdbc.dataSource();         // keep it; it routes per connection
+ * jdbc.provisioning().ensure(TenantId.of("acme"));   // schema, role or database, and migrations
+ * }</pre>
+ *
+ * <p>No tenant bound: {@code getConnection()} throws {@link io.tenantry.NoTenantBoundException} and
+ * nothing is sent. A connection used while another tenant is bound, SQL that would leave the tenant
+ * ({@code SET ROLE}, {@code SET search_path}, several statements in one string, the catalogs that
+ * list every tenant) and {@code unwrap} to the driver's objects are refused with an
+ * {@link io.tenantry.IsolationViolationException}. Thread-safe. Close it to close its pools.
+ */
+public final class TenantJdbc implements AutoCloseable {
+
+    /** The default prefix of tenant schemas: tenant {@code acme}'s schema is {@code tenant_acme}. */
+    public static final String DEFAULT_SCHEMA_PREFIX = "tenant_";
+
+    /** The default prefix of tenant roles: tenant {@code acme}'s role in database {@code app} is {@code tenant_acme~app}. */
+    public static final String DEFAULT_ROLE_PREFIX = "tenant_";
+
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
+    private final JdbcRouting routing;
+    private final TenantPools pools;
+    private final RoutingDataSource dataSource;
+    private final JdbcProvisioning provisioning;
+
+    private TenantJdbc(Builder builder) {
+        if (builder.stores.isEmpty()) {
+            throw new IllegalStateException("No store is configured: add .store(\"main\", JdbcStore.builder(url)"
+                    + ".build()) to the TenantJdbc builder.");
+        }
+        this.routing = new JdbcRouting(Objects.requireNonNull(builder.directory, "directory"),
+                Objects.requireNonNull(builder.router, "router"), builder.stores, builder.schemaPrefix,
+                builder.rolePrefix);
+        this.pools = new TenantPools(builder.connectionBudget, builder.maxPools);
+        this.dataSource = new RoutingDataSource(routing, pools);
+        this.provisioning = new JdbcProvisioning(routing, List.copyOf(builder.migrations));
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the routing data source; keep it, it routes per connection. The same instance on every call.
+     */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Returns the provisioning of tenants' schemas, roles, databases and migrations. */
+    public JdbcProvisioning provisioning() {
+        return provisioning;
+    }
+
+    /**
+     * Returns where {@code tenant}'s data lives now.
+     *
+     * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
+     * @throws io.tenantry.RoutingException if no placement applies
+     */
+    public Placement placement(TenantId tenant) {
+        return routing.router.route(routing.directory.require(tenant));
+    }
+
+    /**
+     * Returns the physical database that holds {@code tenant}'s data: its own on the database model, the
+     * shared one on the schema model.
+     */
+    public String databaseName(TenantId tenant) {
+        return routing.target(tenant).database();
+    }
+
+    /**
+     * Returns the schema that holds {@code tenant}'s tables on the schema model, or empty on the database
+     * model (where they are in the tenant database's own schemas).
+     */
+    public java.util.Optional<String> schemaName(TenantId tenant) {
+        return java.util.Optional.ofNullable(routing.target(tenant).schema());
+    }
+
+    /** Returns the names of the configured stores. */
+    public Set<String> storeNames() {
+        return routing.stores.keySet();
+    }
+
+    /** Returns the store named {@code name}. @throws io.tenantry.RoutingException if there is none */
+    public JdbcStore store(String name) {
+        return routing.store(name);
+    }
+
+    /** Returns the tenant directory. */
+    public TenantDirectory directory() {
+        return routing.directory;
+    }
+
+    /** Returns how many physical connections Tenantry holds open now, over every pool of every store. */
+    public int openConnections() {
+        return pools.openConnections();
+    }
+
+    /** Returns the number of pools open now. */
+    public int openPools() {
+        return pools.poolCount();
+    }
+
+    JdbcRouting routing() {
+        return routing;
+    }
+
+    TenantPools pools() {
+        return pools;
+    }
+
+    /** Closes every pool; connections on loan are closed by HikariCP. Idempotent. */
+    @Override
+    public void close() {
+        pools.close();
+        provisioning.close();
+    }
+
+    /** Configures a {@link TenantJdbc}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, JdbcStore> stores = new LinkedHashMap<>();
+        private final List<String> migrations = new ArrayList<>();
+        private @Nullable TenantDirectory directory;
+        private @Nullable TenantRouter router;
+        private String schemaPrefix = DEFAULT_SCHEMA_PREFIX;
+        private String rolePrefix = DEFAULT_ROLE_PREFIX;
+        private int connectionBudget = 100;
+        private int maxPools = 200;
+
+        private Builder() {
+        }
+
+        /** Adds a named PostgreSQL server; placements name it as their store. */
+        public Builder store(String name, JdbcStore store) {
+            Objects.requireNonNull(name, "name");
+            Placement.field(name, "check");
+            if (stores.putIfAbsent(name, Objects.requireNonNull(store, "store")) != null) {
+                throw new IllegalArgumentException("Store \"" + name + "\" is configured twice.");
+            }
+            return this;
+        }
+
+        /** Sets the tenant catalogue; wrap it in {@link TenantDirectory#caching} for speed. */
+        public Builder directory(TenantDirectory directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Sets the router that places tenants. */
+        public Builder router(TenantRouter router) {
+            this.router = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        /**
+         * Sets the prefix of tenant schemas (default {@value TenantJdbc#DEFAULT_SCHEMA_PREFIX}).
+         *
+         * @throws IllegalArgumentException unless 1 to 32 characters of {@code [a-z0-9_]}, starting with a letter
+         */
+        public Builder schemaPrefix(String prefix) {
+            this.schemaPrefix = checkPrefix(prefix, "schema");
+            return this;
+        }
+
+        /**
+         * Sets the prefix of tenant roles (default {@value TenantJdbc#DEFAULT_ROLE_PREFIX}); roles are
+         * server-wide, so two applications on one server should use different prefixes.
+         *
+         * @throws IllegalArgumentException unless 1 to 32 characters of {@code [a-z0-9_]}, starting with a letter
+         */
+        public Builder rolePrefix(String prefix) {
+            this.rolePrefix = checkPrefix(prefix, "role");
+            return this;
+        }
+
+        /**
+         * Adds Flyway locations of the tenant migrations ({@code classpath:db/tenant},
+         * {@code filesystem:/migrations}), run by {@link JdbcProvisioning} in each tenant's schema or database.
+         */
+        public Builder migrations(String... locations) {
+            for (String location : locations) {
+                migrations.add(Objects.requireNonNull(location, "location"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the most physical connections Tenantry holds open, over all pools of all stores (default 100).
+         *
+         * @throws IllegalArgumentException if under 1
+         */
+        public Builder connectionBudget(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("connectionBudget must be at least 1, was " + connections);
+            }
+            this.connectionBudget = connections;
+            return this;
+        }
+
+        /**
+         * Sets the most pools open at once (default 200): one per shared database and one per tenant
+         * database in use. Beyond it the least recently used pool without a connection on loan is closed.
+         *
+         * @throws IllegalArgumentException if under 1
+         */
+        public Builder maxPools(int pools) {
+            if (pools < 1) {
+                throw new IllegalArgumentException("maxPools must be at least 1, was " + pools);
+            }
+            this.maxPools = pools;
+            return this;
+        }
+
+        /**
+         * Builds the adapter. No connection is opened until the first use.
+         *
+         * @throws NullPointerException if the directory or router is missing
+         * @throws IllegalStateException if no store is configured
+         */
+        public TenantJdbc build() {
+            return new TenantJdbc(this);
+        }
+
+        private static String checkPrefix(String prefix, String what) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!PREFIX.matcher(prefix).matches()) {
+                throw new IllegalArgumentException("Invalid " + what + " prefix \"" + prefix + "\": use 1 to 32"
+                        + " characters of a-z, 0-9 and '_', starting with a letter, such as \"tenant_\".");
+            }
+            return prefix;
+        }
+    }
+}

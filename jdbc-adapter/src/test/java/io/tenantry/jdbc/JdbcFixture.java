@@ -1,0 +1,141 @@
+package io.tenantry.jdbc;
+
+import io.tenantry.Placement;
+import io.tenantry.Tenant;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantId;
+import io.tenantry.TenantRouter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * A {@link TenantJdbc} on the test server for one model, its tenants registered and provisioned, each
+ * with a table {@code items(k text primary key, v text not null)}. Every fixture has its own shared
+ * database (schema model) or database prefix (database model), so test classes never meet.
+ */
+final class JdbcFixture implements AutoCloseable {
+
+    /** Ids that collide under naive naming: a prefix of another, one with '_' and one with '-'. */
+    static final List<TenantId> TENANTS = List.of(TenantId.of("acme"), TenantId.of("acme1"), TenantId.of("acme_1"),
+            TenantId.of("acme-1"), TenantId.of("b"));
+
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    final PostgresServer server = PostgresServer.get();
+    final Placement placement;
+    final TenantDirectory directory;
+    final TenantJdbc jdbc;
+    final String sharedDatabase;
+
+    private JdbcFixture(Placement placement, String sharedDatabase, List<TenantId> tenants, JdbcStore store,
+            Consumer<TenantJdbc.Builder> customizer) {
+        this.placement = placement;
+        this.sharedDatabase = sharedDatabase;
+        List<Tenant> entries = new ArrayList<>();
+        tenants.forEach(id -> entries.add(Tenant.builder(id).build()));
+        this.directory = TenantDirectory.inMemory(entries.toArray(new Tenant[0]));
+        TenantJdbc.Builder builder = TenantJdbc.builder().store("main", store).directory(directory)
+                .router(TenantRouter.builder().otherwise(placement).build())
+                .rolePrefix("r" + PREFIXES.incrementAndGet() + "_");
+        customizer.accept(builder);
+        this.jdbc = builder.build();
+        for (TenantId tenant : tenants) {
+            jdbc.provisioning().ensure(tenant);
+            asAdmin(tenant, "CREATE TABLE IF NOT EXISTS items (k text PRIMARY KEY, v text NOT NULL)");
+        }
+    }
+
+    /** Tenants on a schema each in a new shared database, the store logging in as a non-superuser. */
+    static JdbcFixture schemas(String hint) {
+        return schemas(hint, TENANTS, b -> { });
+    }
+
+    static JdbcFixture schemas(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer) {
+        PostgresServer server = PostgresServer.get();
+        String database = server.freshDatabase(hint);
+        return new JdbcFixture(Placement.schema("main", database), database, tenants, server.appStore(), customizer);
+    }
+
+    /** Tenants on a database each, under a new prefix, the store logging in as a non-superuser. */
+    static JdbcFixture databases(String hint) {
+        return databases(hint, TENANTS, b -> { });
+    }
+
+    static JdbcFixture databases(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer) {
+        String prefix = "d" + ProcessHandle.current().pid() + "_" + PREFIXES.incrementAndGet() + "_";
+        return new JdbcFixture(Placement.database("main", prefix), "postgres", tenants, PostgresServer.get().appStore(),
+                customizer);
+    }
+
+    DataSource dataSource() {
+        return jdbc.dataSource();
+    }
+
+    boolean schemaModel() {
+        return placement.model() == io.tenantry.IsolationModel.COLLECTION;
+    }
+
+    /**
+     * Runs {@code sql} as the superuser inside {@code tenant}'s schema (as its role) or database, the way
+     * a migration would, bypassing Tenantry.
+     */
+    void asAdmin(TenantId tenant, String sql) {
+        try (Connection c = adminConnection(tenant); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the rows of {@code tenant}'s items, read as the superuser bypassing Tenantry, as "k=v" strings. */
+    List<String> itemsOf(TenantId tenant) {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = adminConnection(tenant); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT k, v FROM items ORDER BY k")) {
+            while (r.next()) {
+                rows.add(r.getString(1) + "=" + r.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
+    /**
+     * A connection to {@code tenant}'s database outside Tenantry: as the superuser set to the tenant's
+     * role and schema on the schema model, as the store's login role (the database's owner) otherwise.
+     */
+    Connection adminConnection(TenantId tenant) throws SQLException {
+        if (!schemaModel()) {
+            return JdbcProvisioning.unpooled(server.appStore(), jdbc.databaseName(tenant)).getConnection();
+        }
+        Connection c = server.admin(jdbc.databaseName(tenant)).getConnection();
+        JdbcTarget target = targetOf(tenant);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET ROLE " + JdbcNames.quote(target.role()) + "; SET search_path TO "
+                    + JdbcNames.quote(target.schema()));
+        }
+        return c;
+    }
+
+    JdbcTarget targetOf(TenantId tenant) {
+        return jdbc.routing().target(tenant);
+    }
+
+    /** Empties every tenant's items, bypassing Tenantry. */
+    void clear(List<TenantId> tenants) {
+        tenants.forEach(t -> asAdmin(t, "TRUNCATE items"));
+    }
+
+    @Override
+    public void close() {
+        jdbc.close();
+    }
+}
