@@ -135,11 +135,11 @@ final class Checkout {
         if (state != TransactionState.IDLE) {
             sql.append("ROLLBACK; ");
         }
-        if (settingsChanged) {
-            sql.append("RESET ALL; ");
-        }
         if (target.schemaModel()) {
-            sql.append("RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
+            // the reset rides one round trip anyway, so it resets every setting, noticed or not
+            sql.append("RESET ALL; RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
+        } else if (settingsChanged) {
+            sql.append("RESET ALL; ");
         }
         if (sql.length() > 0) {
             try (Statement statement = connection.createStatement()) {

@@ -58,9 +58,13 @@ final class JdbcFixture implements AutoCloseable {
     }
 
     static JdbcFixture schemas(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer) {
-        PostgresServer server = PostgresServer.get();
-        String database = server.freshDatabase(hint);
-        return new JdbcFixture(Placement.schema("main", database), database, tenants, server.appStore(), customizer);
+        return schemas(hint, tenants, customizer, PostgresServer.get().appStore());
+    }
+
+    static JdbcFixture schemas(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer,
+            JdbcStore store) {
+        String database = PostgresServer.get().freshDatabase(hint);
+        return new JdbcFixture(Placement.schema("main", database), database, tenants, store, customizer);
     }
 
     /** Tenants on a database each, under a new prefix, the store logging in as a non-superuser. */
@@ -69,9 +73,13 @@ final class JdbcFixture implements AutoCloseable {
     }
 
     static JdbcFixture databases(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer) {
+        return databases(hint, tenants, customizer, PostgresServer.get().appStore());
+    }
+
+    static JdbcFixture databases(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer,
+            JdbcStore store) {
         String prefix = "d" + ProcessHandle.current().pid() + "_" + PREFIXES.incrementAndGet() + "_";
-        return new JdbcFixture(Placement.database("main", prefix), "postgres", tenants, PostgresServer.get().appStore(),
-                customizer);
+        return new JdbcFixture(Placement.database("main", prefix), "postgres", tenants, store, customizer);
     }
 
     DataSource dataSource() {
