@@ -2,6 +2,7 @@ package io.tenantry.jdbc;
 
 import io.tenantry.Placement;
 import io.tenantry.Tenant;
+import io.tenantry.TenantContext;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
@@ -137,9 +138,19 @@ final class JdbcFixture implements AutoCloseable {
         return jdbc.routing().target(tenant);
     }
 
-    /** Empties every tenant's items, bypassing Tenantry. */
+    /** Empties every tenant's items, each through Tenantry's pooled connections (a new admin connection costs more). */
     void clear(List<TenantId> tenants) {
-        tenants.forEach(t -> asAdmin(t, "TRUNCATE items"));
+        for (TenantId tenant : tenants) {
+            try {
+                TenantContext.runAs(tenant, () -> {
+                    try (Connection c = jdbc.dataSource().getConnection(); Statement s = c.createStatement()) {
+                        s.execute("DELETE FROM items");
+                    }
+                });
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Override
