@@ -41,6 +41,16 @@ final class JdbcNames {
         return IDENTIFIERS.name(databasePrefix, tenant);
     }
 
+    /** The naming of schemas and databases. */
+    static PhysicalNaming identifiers() {
+        return IDENTIFIERS;
+    }
+
+    /** The naming of roles, whose logical part is the shared database. */
+    static PhysicalNaming roles() {
+        return ROLES;
+    }
+
     /** Returns {@code name} as a quoted SQL identifier. */
     static String quote(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
