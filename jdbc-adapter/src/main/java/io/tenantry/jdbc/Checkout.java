@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On the schema model, checkout switches the session to the tenant's role and schema in one round
  * trip ({@code SET ROLE}, {@code SET search_path}) with auto-commit on, so no later rollback can undo
- * it; return rolls back whatever the tenant left open and resets the session to the login role and
- * the empty schema {@value JdbcNames#EMPTY_SCHEMA}, again in one round trip, so an idle connection in
- * the pool points at nothing. A connection whose reset fails is evicted from the pool, never reused.
- * On the database model the connection is on the tenant's own database and only the transaction and
- * any changed settings are reset.
+ * it. Return rolls back whatever the tenant left open and, by default, resets the session to the
+ * login role and the empty schema {@value JdbcNames#EMPTY_SCHEMA} in one more round trip, so an idle
+ * connection in the pool points at nothing. With {@link TenantJdbc.Builder#resetOnReturn(boolean)}
+ * off, a connection returned clean keeps pointing at its tenant ({@link TenantPools} remembers which,
+ * per server session): the same tenant's next checkout sends nothing, another tenant's sends
+ * {@code RESET ALL} with its switch, still one round trip. A connection whose reset fails is evicted
+ * from the pool, never reused. On the database model the connection is on the tenant's own database,
+ * and only a transaction left open and changed settings are reset.
  *
  * <p>Not thread-safe beyond what JDBC connections are; {@link #close()} is idempotent.
  */
@@ -33,14 +36,17 @@ final class Checkout {
     final Connection connection;
     private final TenantPools pools;
     private final TenantPools.Pool pool;
+    /** The driver's connection: one server session, whatever HikariCP wraps around it per checkout. */
+    private final BaseConnection session;
     private boolean settingsChanged;
     private boolean closed;
 
-    private Checkout(JdbcTarget target, TenantPools pools, TenantPools.Loan loan) {
+    private Checkout(JdbcTarget target, TenantPools pools, TenantPools.Loan loan) throws SQLException {
         this.target = target;
         this.pools = pools;
         this.pool = loan.pool();
         this.connection = loan.connection();
+        this.session = connection.unwrap(BaseConnection.class);
     }
 
     /**
@@ -56,7 +62,14 @@ final class Checkout {
         } catch (SQLException e) {
             throw translate(e, target, store);
         }
-        Checkout checkout = new Checkout(target, pools, loan);
+        Checkout checkout;
+        try {
+            checkout = new Checkout(target, pools, loan);
+        } catch (SQLException e) {
+            loan.pool().dataSource.evictConnection(loan.connection());
+            pools.giveBack(loan.pool());
+            throw translate(e, target, store);
+        }
         try {
             checkout.switchToTenant();
         } catch (SQLException e) {
@@ -69,8 +82,13 @@ final class Checkout {
     private void switchToTenant() throws SQLException {
         StringBuilder sql = new StringBuilder();
         if (target.schemaModel()) {
-            sql.append("SET ROLE ").append(JdbcNames.quote(target.role())).append("; SET search_path TO ")
-                    .append(JdbcNames.quote(target.schema()));
+            String wanted = sessionKey();
+            String current = pools.sessionOf(session);
+            if (!wanted.equals(current)) {
+                // a session left pointing at another tenant (no reset on return) loses that tenant's settings too
+                sql.append(current == null ? "" : "RESET ALL; ").append("SET ROLE ").append(JdbcNames.quote(target.role()))
+                        .append("; SET search_path TO ").append(JdbcNames.quote(target.schema()));
+            }
         }
         if (target.readOnly()) {
             sql.append(sql.length() == 0 ? "" : "; ").append("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
@@ -81,6 +99,13 @@ final class Checkout {
                 statement.execute(sql.toString());
             }
         }
+        if (target.schemaModel()) {
+            pools.sessionIs(session, sessionKey());
+        }
+    }
+
+    private String sessionKey() {
+        return target.role() + '\u0000' + target.schema();
     }
 
     /** Notes that the tenant changed a session setting, which return must reset. */
@@ -126,18 +151,23 @@ final class Checkout {
     }
 
     private void reset() throws SQLException {
+        boolean dirty = settingsChanged;
         if (!connection.getAutoCommit()) {
             connection.rollback();
             connection.setAutoCommit(true);
+            dirty = true;
         }
         StringBuilder sql = new StringBuilder();
-        TransactionState state = connection.unwrap(BaseConnection.class).getTransactionState();
-        if (state != TransactionState.IDLE) {
+        if (session.getTransactionState() != TransactionState.IDLE) {
             sql.append("ROLLBACK; ");
+            dirty = true;
         }
         if (target.schemaModel()) {
-            // the reset rides one round trip anyway, so it resets every setting, noticed or not
-            sql.append("RESET ALL; RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
+            if (dirty || pools.resetOnReturn) {
+                // the reset rides one round trip anyway, so it resets every setting, noticed or not
+                sql.append("RESET ALL; RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
+                pools.sessionIs(session, null);
+            }
         } else if (settingsChanged) {
             sql.append("RESET ALL; ");
         }
@@ -149,6 +179,7 @@ final class Checkout {
     }
 
     private void discard() {
+        pools.sessionIs(session, null);
         try {
             pool.dataSource.evictConnection(connection);
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.tenantry.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,12 @@ final class TenantPools implements AutoCloseable {
         }
     }
 
+    /** Whether a clean schema-model session is reset when it goes back to the pool, or when another tenant takes it. */
+    final boolean resetOnReturn;
+
+    /** Which tenant's role and schema each server session points at, when it was returned without a reset. */
+    private final Cache<Object, String> sessions = Caffeine.newBuilder().weakKeys().build();
+
     private final ConnectionBudget budget;
     private final int maxPools;
     private final ScheduledThreadPoolExecutor housekeeping;
@@ -59,7 +68,8 @@ final class TenantPools implements AutoCloseable {
     private final AtomicInteger created = new AtomicInteger();
     private boolean closed;
 
-    TenantPools(int budget, int maxPools) {
+    TenantPools(int budget, int maxPools, boolean resetOnReturn) {
+        this.resetOnReturn = resetOnReturn;
         this.budget = new ConnectionBudget(budget);
         this.maxPools = maxPools;
         AtomicInteger number = new AtomicInteger();
@@ -126,6 +136,20 @@ final class TenantPools implements AutoCloseable {
             pool.loans--;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Returns the role and schema key {@code session} points at, or null if it points at none. */
+    @Nullable String sessionOf(Object session) {
+        return sessions.getIfPresent(session);
+    }
+
+    /** Records what {@code session} points at now; null for the login role and the empty schema. */
+    void sessionIs(Object session, @Nullable String key) {
+        if (key == null) {
+            sessions.invalidate(session);
+        } else {
+            sessions.put(session, key);
         }
     }
 

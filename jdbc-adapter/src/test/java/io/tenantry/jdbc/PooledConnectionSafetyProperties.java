@@ -29,6 +29,7 @@ class PooledConnectionSafetyProperties {
 
     private static final List<TenantId> TENANTS = JdbcFixture.TENANTS.subList(0, 4);
     private static JdbcFixture schemas;
+    private static JdbcFixture lazySchemas;
     private static JdbcFixture databases;
 
     @BeforeAll
@@ -36,8 +37,10 @@ class PooledConnectionSafetyProperties {
         JdbcStore twoConnections = JdbcStore.builder(PostgresServer.get().serverUrl() + "?prepareThreshold=1")
                 .credentials(PostgresServer.APP_USER, PostgresServer.APP_PASSWORD).maximumPoolSize(2).build();
         schemas = JdbcFixture.schemas("pooled", TENANTS, b -> b.connectionBudget(2), twoConnections);
+        lazySchemas = JdbcFixture.schemas("pooledlazy", TENANTS, b -> b.connectionBudget(2).resetOnReturn(false),
+                twoConnections);
         databases = JdbcFixture.databases("pooled", TENANTS, b -> b.connectionBudget(2), twoConnections);
-        for (JdbcFixture f : List.of(schemas, databases)) {
+        for (JdbcFixture f : List.of(schemas, lazySchemas, databases)) {
             for (TenantId tenant : TENANTS) {
                 f.asAdmin(tenant, "TRUNCATE items; INSERT INTO items VALUES ('marker', '" + tenant + "')");
             }
@@ -47,6 +50,7 @@ class PooledConnectionSafetyProperties {
     @AfterAll
     static void stop() {
         schemas.close();
+        lazySchemas.close();
         databases.close();
     }
 
@@ -73,9 +77,9 @@ class PooledConnectionSafetyProperties {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"schema", "database"})
+    @ValueSource(strings = {"schema", "schema, no reset on return", "database"})
     void checkouts_never_see_another_tenants_session(String model) {
-        JdbcFixture f = model.equals("schema") ? schemas : databases;
+        JdbcFixture f = model.equals("schema") ? schemas : model.equals("database") ? databases : lazySchemas;
         Trials.forAllLists("pooled connections never cross tenants (" + model + ")", Trials.defaultTries(),
                 PooledConnectionSafetyProperties::steps, steps -> run(f, steps));
     }
