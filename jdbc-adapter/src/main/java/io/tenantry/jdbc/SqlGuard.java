@@ -53,9 +53,13 @@ final class SqlGuard {
     private static final Set<String> EXPLAINABLE = Set.of("select", "insert", "update", "delete", "merge", "values",
             "with", "table", "create", "declare");
 
-    /** Object-identifier types (and, by prefix, their arrays and I/O functions) that print or resolve any object's name. */
-    private static final List<String> REG_TYPES = List.of("regclass", "regcollation", "regconfig", "regdictionary",
-            "regnamespace", "regoper", "regproc", "regrole", "regtype", "to_reg");
+    /**
+     * Object-identifier types that print or resolve any object's name: prefixes, so that their arrays
+     * ({@code _regclass}), I/O functions ({@code regclassout}) and the {@code to_reg*} functions count too.
+     */
+    private static final List<String> REG_PREFIXES = List.of("regclass", "regcollation", "regconfig",
+            "regdictionary", "regnamespace", "regoper", "regproc", "regrole", "regtype", "_regclass", "_regcollation",
+            "_regconfig", "_regdictionary", "_regnamespace", "_regoper", "_regproc", "_regrole", "_regtype", "to_reg");
 
     /** Functions that run SQL handed to them as a string, which this guard never sees. */
     private static final Set<String> RUNS_SQL_TEXT = Set.of("query_to_xml", "query_to_xmlschema",
@@ -152,8 +156,8 @@ final class SqlGuard {
             return "set_config changes settings (the role or search_path among them) behind SET's back. Use SET"
                     + " with one of the settings a tenant may change";
         }
-        for (String type : REG_TYPES) {
-            if (name.startsWith(type) || name.startsWith("_" + type)) {
+        for (String prefix : REG_PREFIXES) {
+            if (name.startsWith(prefix)) {
                 return "object-identifier types and to_reg functions name or confirm other tenants' objects."
                         + " Compare names as text, from information_schema";
             }

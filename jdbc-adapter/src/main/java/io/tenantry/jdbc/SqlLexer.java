@@ -178,7 +178,7 @@ final class SqlLexer {
         }
     }
 
-    /** Block comments nest in PostgreSQL, unlike in the SQL standard's C-style reading. */
+    /** Block comments nest in PostgreSQL, as the SQL standard says and unlike in C. */
     private void blockComment() {
         int start = pos;
         int depth = 0;
@@ -369,13 +369,17 @@ final class SqlLexer {
 
     /** PostgreSQL folds only ASCII letters of unquoted names (in UTF-8 databases), not the locale's. */
     private static String foldCase(String text) {
-        char[] chars = text.toCharArray();
-        for (int i = 0; i < chars.length; i++) {
-            if (chars[i] >= 'A' && chars[i] <= 'Z') {
-                chars[i] = (char) (chars[i] + ('a' - 'A'));
+        char[] chars = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (chars == null) {
+                    chars = text.toCharArray();
+                }
+                chars[i] = (char) (c + ('a' - 'A'));
             }
         }
-        return new String(chars);
+        return chars == null ? text : new String(chars);
     }
 
     /**

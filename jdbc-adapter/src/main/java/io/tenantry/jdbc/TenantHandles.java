@@ -93,7 +93,10 @@ final class TenantHandles implements InvocationHandler {
             case LOCAL:
                 return local(method, args);
             default:
-                return wrapResult(call(method, args));
+                Class<?> returned = method.getReturnType();
+                // most calls are a row's getString, getLong, next: nothing to wrap
+                return returned.isPrimitive() || returned == String.class ? call(method, args)
+                        : wrapResult(call(method, args));
         }
     }
 
