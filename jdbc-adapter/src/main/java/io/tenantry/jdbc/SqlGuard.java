@@ -147,6 +147,21 @@ final class SqlGuard {
         }
     }
 
+    /**
+     * Returns whether {@code sql}, already allowed by {@link #check}, asks for a read-write transaction
+     * ({@code BEGIN READ WRITE}, {@code SET TRANSACTION READ WRITE}), which a read-only tenant may not.
+     * Reads tokens, so comments between the words do not hide them and literals do not fake them.
+     */
+    static boolean asksReadWrite(String sql) {
+        List<Token> tokens = SqlLexer.tokens(sql);
+        for (int i = 1; i < tokens.size(); i++) {
+            if (tokens.get(i).is("write") && tokens.get(i - 1).is("read")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static @Nullable String forbidden(String name) {
         if ((name.startsWith("pg_") && !PG_FUNCTIONS_ALLOWED.contains(name)) || name.startsWith("_pg_")) {
             return "PostgreSQL's catalogs and administrative functions ignore privileges and list or measure every"

@@ -17,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,8 +30,6 @@ final class TenantHandles implements InvocationHandler {
 
     /** Verdicts on SQL texts already seen: the steady state is a lookup, not a lexer pass. */
     private static final Cache<String, Object> VERDICTS = Caffeine.newBuilder().maximumSize(10_000).build();
-
-    private static final Pattern READ_WRITE = Pattern.compile("(?i)\\bread\\s+write\\b");
 
     private final Checkout checkout;
     private final Object delegate;
@@ -142,7 +139,7 @@ final class TenantHandles implements InvocationHandler {
         if (verdict == SqlGuard.Verdict.SETS_SESSION) {
             checkout.settingsChanged();
         }
-        if (checkout.target.readOnly() && READ_WRITE.matcher(sql).find()) {
+        if (checkout.target.readOnly() && SqlGuard.asksReadWrite(sql)) {
             throw new IsolationViolationException("Tenant \"" + checkout.target.tenant() + "\" is read-only (it is"
                     + " being moved or backed up); a READ WRITE transaction is refused. Retry the write later.");
         }

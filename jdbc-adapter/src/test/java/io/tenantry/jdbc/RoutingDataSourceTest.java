@@ -115,6 +115,9 @@ class RoutingDataSourceTest {
                     assertThatThrownBy(() -> c.setReadOnly(false)).isInstanceOf(IsolationViolationException.class);
                     assertThatThrownBy(() -> c.createStatement().execute("START TRANSACTION READ WRITE"))
                             .isInstanceOf(IsolationViolationException.class);
+                    assertThatThrownBy(() -> c.createStatement().execute("BEGIN READ /* x */ WRITE"))
+                            .isInstanceOf(IsolationViolationException.class);
+                    c.createStatement().execute("SELECT 'read write' WHERE false");
                 }
             });
         } finally {
