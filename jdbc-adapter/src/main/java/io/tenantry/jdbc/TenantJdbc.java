@@ -224,7 +224,9 @@ public final class TenantJdbc implements AutoCloseable {
          */
         public Builder migrations(String... locations) {
             for (String location : locations) {
-                migrations.add(Objects.requireNonNull(location, "location"));
+                if (!migrations.contains(Objects.requireNonNull(location, "location"))) {
+                    migrations.add(location);
+                }
             }
             return this;
         }

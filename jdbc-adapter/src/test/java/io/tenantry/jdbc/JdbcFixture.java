@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 
 /**
  * A {@link TenantJdbc} on the test server for one model, its tenants registered and provisioned, each
- * with a table {@code items(k text primary key, v text not null)}. Every fixture has its own shared
+ * with a table {@code items(k text primary key, v text not null)} made by its migrations. Every fixture has its own shared
  * database (schema model) or database prefix (database model), so test classes never meet.
  */
 final class JdbcFixture implements AutoCloseable {
@@ -26,6 +26,9 @@ final class JdbcFixture implements AutoCloseable {
     /** Ids that collide under naive naming: a prefix of another, one with '_' and one with '-'. */
     static final List<TenantId> TENANTS = List.of(TenantId.of("acme"), TenantId.of("acme1"), TenantId.of("acme_1"),
             TenantId.of("acme-1"), TenantId.of("b"));
+
+    /** Creates {@code items(k text primary key, v text not null)} in each tenant's schema or database. */
+    static final String MIGRATIONS = "classpath:db/tenant-test";
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -44,13 +47,11 @@ final class JdbcFixture implements AutoCloseable {
         this.directory = TenantDirectory.inMemory(entries.toArray(new Tenant[0]));
         TenantJdbc.Builder builder = TenantJdbc.builder().store("main", store).directory(directory)
                 .router(TenantRouter.builder().otherwise(placement).build())
-                .rolePrefix("r" + PREFIXES.incrementAndGet() + "_");
+                .rolePrefix("r" + PREFIXES.incrementAndGet() + "_")
+                .migrations(MIGRATIONS);
         customizer.accept(builder);
         this.jdbc = builder.build();
-        for (TenantId tenant : tenants) {
-            jdbc.provisioning().ensure(tenant);
-            asAdmin(tenant, "CREATE TABLE IF NOT EXISTS items (k text PRIMARY KEY, v text NOT NULL)");
-        }
+        jdbc.provisioning().ensureAll(tenants, 4).throwIfFailed();
     }
 
     /** Tenants on a schema each in a new shared database, the store logging in as a non-superuser. */
