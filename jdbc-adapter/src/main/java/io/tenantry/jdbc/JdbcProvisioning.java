@@ -1,6 +1,5 @@
 package io.tenantry.jdbc;
 
-import io.tenantry.TenantContext;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
 import java.sql.Connection;
@@ -8,34 +7,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.callback.Callback;
-import org.flywaydb.core.api.callback.Context;
-import org.flywaydb.core.api.callback.Event;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.core.api.output.MigrateResult;
-import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,15 +48,12 @@ public final class JdbcProvisioning {
     /** The advisory lock of the steps that touch the shared database itself rather than one tenant. */
     private static final String DATABASE_LOCK = "tenantry:database";
 
-    /** The longest time between two progress lines of {@link #ensureAll}. */
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     private final JdbcRouting routing;
-    private final List<String> migrations;
+    private final TenantMigrations migrations;
 
     JdbcProvisioning(JdbcRouting routing, List<String> migrations) {
         this.routing = routing;
-        this.migrations = migrations;
+        this.migrations = new TenantMigrations(migrations);
     }
 
     /**
@@ -140,37 +114,11 @@ public final class JdbcProvisioning {
         for (TenantId tenant : tenants) {
             distinct.add(Objects.requireNonNull(tenant, "tenants must not contain null"));
         }
-        Run run = new Run(distinct, listener);
-        if (distinct.isEmpty()) {
-            return run.finish();
-        }
-        int threads = Math.min(parallelism, distinct.size());
-        LOG.info("Provisioning {} tenants, {} at a time", distinct.size(), threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, provisioningThreads());
-        try {
-            CompletionService<Outcome> outcomes = new ExecutorCompletionService<>(pool);
-            for (TenantId tenant : distinct) {
-                outcomes.submit(() -> attempt(tenant));
-            }
-            while (!run.complete()) {
-                Future<Outcome> next = outcomes.poll(run.nanosToNextLog(), TimeUnit.NANOSECONDS);
-                if (next == null) {
-                    run.logProgress();
-                } else {
-                    run.record(outcome(next));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            run.abandonUnfinished();
-        } finally {
-            pool.shutdownNow();
-        }
-        return run.finish();
+        return new ProvisioningRun(distinct, listener).provision(parallelism, tenant -> ensure(tenant, false));
     }
 
     List<String> migrationLocations() {
-        return migrations;
+        return migrations.locations();
     }
 
     private void ensure(TenantId tenant, boolean alone) {
@@ -212,7 +160,7 @@ public final class JdbcProvisioning {
             }
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             s.execute("GRANT USAGE, CREATE ON SCHEMA " + schema + " TO " + role);
-            migrate(target, store, alone);
+            migrations.migrate(target, store, alone);
         }
     }
 
@@ -225,230 +173,7 @@ public final class JdbcProvisioning {
                 ignoring("42P04", s, "CREATE DATABASE " + database);
             }
             s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + database + " FROM PUBLIC");
-            migrate(target, store, alone);
-        }
-    }
-
-    /**
-     * Runs the configured migrations for one tenant, in its schema as its role, or in its database.
-     *
-     * <p>Flyway gets a new, unpooled connection per run rather than one of a pool shared by the tenants
-     * of a database: a migration may leave session state behind (a {@code SET} of a setting, the role,
-     * temporary tables, server-side prepared statements on dropped tables, an advisory lock after a
-     * failure) that would carry into the next tenant's run on a pooled connection, Flyway holds two
-     * connections per run on PostgreSQL (so a pool of {@code parallelism} connections could starve), and on
-     * the database model each tenant database would get a pool used once. A new connection costs about
-     * 10 ms, a run of Flyway 80 ms when there is nothing to apply and more when there is.
-     */
-    private void migrate(JdbcTarget target, JdbcStore store, boolean alone) {
-        if (migrations.isEmpty()) {
-            return;
-        }
-        String role = target.role();
-        String schema = target.schema() != null ? target.schema() : "public";
-        MigrationInProgress inProgress = new MigrationInProgress();
-        String url = store.url(target.database());
-        // Not a PGSimpleDataSource: its connections report a URL with every driver property (1.5 kB), which
-        // Flyway's URL redaction takes some 50 ms to scan, several times per run.
-        FluentConfiguration flyway = Flyway.configure()
-                .dataSource(url + (url.indexOf('?') < 0 ? '?' : '&') + "ApplicationName=tenantry-migrations",
-                        store.user(), store.password())
-                .locations(migrations.toArray(new String[0]))
-                .schemas(schema)
-                .defaultSchema(schema)
-                .createSchemas(false)
-                .callbacks(inProgress);
-        if (role != null) {
-            // Flyway runs initSql on every connection it opens, before it reads current_user.
-            flyway.initSql("SET ROLE " + JdbcNames.quote(role));
-        }
-        MigrateResult result;
-        try {
-            result = flyway.load().migrate();
-        } catch (FlywayException e) {
-            throw new TenantLifecycleException(inProgress.failure(target, schema, e), e);
-        }
-        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
-        if (result.migrationsExecuted > 0 && alone) {
-            LOG.info("Tenant \"{}\": applied {} migration(s), now at version {}", target.tenant(),
-                    result.migrationsExecuted, version);
-        } else {
-            LOG.debug("Tenant \"{}\": applied {} migration(s), at version {}", target.tenant(),
-                    result.migrationsExecuted, version);
-        }
-    }
-
-    /** Remembers the migration Flyway is applying, so that a failure can name it. Used by one run only. */
-    private static final class MigrationInProgress implements Callback {
-        private volatile @Nullable MigrationInfo current;
-
-        @Override
-        public boolean supports(Event event, Context context) {
-            return event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE;
-        }
-
-        @Override
-        public boolean canHandleInTransaction(Event event, Context context) {
-            return true;
-        }
-
-        @Override
-        public void handle(Event event, Context context) {
-            current = event == Event.BEFORE_EACH_MIGRATE ? context.getMigrationInfo() : null;
-        }
-
-        @Override
-        public String getCallbackName() {
-            return "tenantry-migration-in-progress";
-        }
-
-        String failure(JdbcTarget target, String schema, FlywayException error) {
-            MigrationInfo migration = current;
-            String where = migration == null ? "outside any migration script"
-                    : migration.getVersion() == null ? "in repeatable migration " + migration.getScript()
-                    : "at version " + migration.getVersion() + " (" + migration.getScript() + ")";
-            String cause = error.getMessage();
-            for (Throwable t = error; t != null; t = t.getCause()) {
-                if (t instanceof SQLException) {
-                    cause = t.getMessage();
-                }
-            }
-            return "Migrating tenant \"" + target.tenant() + "\" in schema \"" + schema + "\" of database \""
-                    + target.database() + "\" failed " + where + ": " + cause + " Fix the migration or the tenant's"
-                    + " data, then call ensure again: the versions already applied are kept and skipped.";
-        }
-    }
-
-    private Outcome attempt(TenantId tenant) {
-        try {
-            TenantContext.runAs(tenant, () -> ensure(tenant, false));
-            return new Outcome(tenant, null);
-        } catch (RuntimeException e) {
-            return new Outcome(tenant, e);
-        }
-    }
-
-    private static Outcome outcome(Future<Outcome> done) throws InterruptedException {
-        try {
-            return done.get();
-        } catch (ExecutionException e) {
-            // attempt() catches every RuntimeException: only an Error gets here
-            if (e.getCause() instanceof Error) {
-                throw (Error) e.getCause();
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static ThreadFactory provisioningThreads() {
-        AtomicInteger number = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "tenantry-provisioning-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /** How one tenant's provisioning ended: {@code error} is null when it succeeded. */
-    private record Outcome(TenantId tenant, @Nullable RuntimeException error) {
-    }
-
-    /** The bookkeeping of one {@link #ensureAll} run; used by the calling thread only. */
-    private static final class Run {
-        private final Set<TenantId> tenants;
-        private final ProvisioningListener listener;
-        private final long start = System.nanoTime();
-        private final int tenth;
-        private final Set<TenantId> succeeded = new HashSet<>();
-        private final Map<TenantId, RuntimeException> failures = new LinkedHashMap<>();
-        private long lastLog = start;
-        private int nextLog;
-        private int listenerErrors;
-
-        Run(Set<TenantId> tenants, ProvisioningListener listener) {
-            this.tenants = tenants;
-            this.listener = listener;
-            this.tenth = Math.max(1, (tenants.size() + 9) / 10);
-            this.nextLog = tenth;
-        }
-
-        boolean complete() {
-            return succeeded.size() + failures.size() == tenants.size();
-        }
-
-        long nanosToNextLog() {
-            return Math.max(1, lastLog + LOG_INTERVAL_NANOS - System.nanoTime());
-        }
-
-        void record(Outcome outcome) {
-            RuntimeException error = outcome.error();
-            if (error == null) {
-                succeeded.add(outcome.tenant());
-            } else {
-                failures.put(outcome.tenant(), error);
-                LOG.warn("Provisioning tenant \"{}\" failed: {}", outcome.tenant(), error.toString());
-                tell(() -> listener.failed(outcome.tenant(), error));
-            }
-            ProvisioningProgress progress = progress();
-            tell(() -> listener.progress(progress));
-            if (!progress.complete() && (progress.finished() >= nextLog
-                    || System.nanoTime() - lastLog >= LOG_INTERVAL_NANOS)) {
-                logProgress();
-            }
-        }
-
-        void logProgress() {
-            ProvisioningProgress progress = progress();
-            LOG.info("Provisioning tenants: {}", progress);
-            lastLog = System.nanoTime();
-            nextLog = (progress.finished() / tenth + 1) * tenth;
-        }
-
-        void abandonUnfinished() {
-            for (TenantId tenant : tenants) {
-                if (!succeeded.contains(tenant) && !failures.containsKey(tenant)) {
-                    record(new Outcome(tenant, new TenantLifecycleException("Provisioning tenant \"" + tenant
-                            + "\" was abandoned unfinished: the thread that called ensureAll was interrupted. Call"
-                            + " ensure for it again; it may have completed meanwhile.")));
-                }
-            }
-        }
-
-        ProvisioningReport finish() {
-            ProvisioningProgress progress = progress();
-            if (failures.isEmpty()) {
-                LOG.info("Provisioning tenants finished: {}", progress);
-            } else {
-                LOG.warn("Provisioning tenants finished: {}; failed: {}{}", progress,
-                        failures.keySet().stream().limit(10).toList(), failures.size() > 10 ? " and more" : "");
-            }
-            if (listenerErrors > 1) {
-                LOG.warn("The provisioning listener threw {} times in all; provisioning went on.", listenerErrors);
-            }
-            List<TenantId> inOrder = tenants.stream().filter(succeeded::contains).toList();
-            Map<TenantId, RuntimeException> failuresInOrder = new LinkedHashMap<>();
-            tenants.stream().filter(failures::containsKey).forEach(t -> failuresInOrder.put(t, failures.get(t)));
-            return new ProvisioningReport(inOrder, failuresInOrder, progress.elapsed());
-        }
-
-        private ProvisioningProgress progress() {
-            long nanos = System.nanoTime() - start;
-            int finished = succeeded.size() + failures.size();
-            double rate = nanos == 0 ? 0 : finished / (nanos / 1e9);
-            return new ProvisioningProgress(succeeded.size(), failures.size(), tenants.size(), Duration.ofNanos(nanos),
-                    rate);
-        }
-
-        private void tell(Runnable call) {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                if (++listenerErrors == 1) {
-                    LOG.warn("The provisioning listener {} threw; provisioning goes on without minding it.", listener, e);
-                } else {
-                    LOG.debug("The provisioning listener {} threw again", listener, e);
-                }
-            }
+            migrations.migrate(target, store, alone);
         }
     }
 
@@ -518,7 +243,10 @@ public final class JdbcProvisioning {
         return ds;
     }
 
-    /** Nothing to release: every connection is opened per tenant and closed with it (see {@link #migrate}). */
+    /**
+     * Nothing to release: every connection is opened per tenant and closed with it (see
+     * {@link TenantMigrations#migrate}).
+     */
     void close() {
         // nothing held between calls
     }

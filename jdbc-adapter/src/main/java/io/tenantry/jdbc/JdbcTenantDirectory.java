@@ -1,19 +1,15 @@
 package io.tenantry.jdbc;
 
-import io.tenantry.IsolationModel;
-import io.tenantry.Placement;
 import io.tenantry.StoreUnavailableException;
 import io.tenantry.Tenant;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
-import io.tenantry.TenantStatus;
 import io.tenantry.UnknownTenantException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,14 +21,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TenantDirectory} kept in a PostgreSQL table (by default {@value #DEFAULT_TABLE}) of a
@@ -76,15 +69,6 @@ public final class JdbcTenantDirectory implements TenantDirectory {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String DUPLICATE_TABLE = "42P07";
     private static final String SERIALIZATION_FAILURE = "40001";
-
-    /** Attribute keys and values come back as two arrays in key order, so that no JSON library is needed. */
-    private static final String COLUMNS = "id, name, status, tier, placement_model, placement_store,"
-            + " placement_namespace, region,"
-            + " (SELECT array_agg(key ORDER BY key COLLATE \"C\") FROM jsonb_each_text(attributes))"
-            + " AS attribute_keys,"
-            + " (SELECT array_agg(value ORDER BY key COLLATE \"C\") FROM jsonb_each_text(attributes))"
-            + " AS attribute_values,"
-            + " created_at, updated_at, version";
 
     private final DataSource dataSource;
     /** The table's name, quoted. */
@@ -174,10 +158,10 @@ public final class JdbcTenantDirectory implements TenantDirectory {
         Objects.requireNonNull(id, "id");
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
+                        "SELECT " + TenantRows.COLUMNS + " FROM " + table + " WHERE id = ?")) {
             select.setString(1, id.value());
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(toTenant(row)) : Optional.empty();
+                return row.next() ? Optional.of(TenantRows.toTenant(row, table)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw failure("find tenant \"" + id + "\"", e);
@@ -194,11 +178,11 @@ public final class JdbcTenantDirectory implements TenantDirectory {
     public List<Tenant> list() {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM " + table + " ORDER BY id COLLATE \"C\"");
+                        "SELECT " + TenantRows.COLUMNS + " FROM " + table + " ORDER BY id COLLATE \"C\"");
                 ResultSet rows = select.executeQuery()) {
             List<Tenant> all = new ArrayList<>();
             while (rows.next()) {
-                all.add(toTenant(rows));
+                all.add(TenantRows.toTenant(rows, table));
             }
             return List.copyOf(all);
         } catch (SQLException e) {
@@ -225,7 +209,7 @@ public final class JdbcTenantDirectory implements TenantDirectory {
                         + " (name, status, tier, placement_model, placement_store, placement_namespace, region,"
                         + " attributes, id, created_at, updated_at, version)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, jsonb_object(?::text[], ?::text[]), ?, ?, ?, 1)")) {
-            int next = bindFields(connection, insert, stored);
+            int next = TenantRows.bindFields(connection, insert, stored);
             insert.setString(next++, stored.id().value());
             insert.setObject(next++, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
             insert.setObject(next, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
@@ -259,15 +243,16 @@ public final class JdbcTenantDirectory implements TenantDirectory {
                 PreparedStatement update = connection.prepareStatement("UPDATE " + table
                         + " SET name = ?, status = ?, tier = ?, placement_model = ?, placement_store = ?,"
                         + " placement_namespace = ?, region = ?, attributes = jsonb_object(?::text[], ?::text[]),"
-                        + " updated_at = ?, version = version + 1 WHERE id = ? AND version = ? RETURNING " + COLUMNS)) {
-            int next = bindFields(connection, update, tenant);
+                        + " updated_at = ?, version = version + 1 WHERE id = ? AND version = ?"
+                        + " RETURNING " + TenantRows.COLUMNS)) {
+            int next = TenantRows.bindFields(connection, update, tenant);
             update.setObject(next++, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
             update.setString(next++, tenant.id().value());
             update.setLong(next, tenant.version());
             Tenant stored = null;
             try (ResultSet row = update.executeQuery()) {
                 if (row.next()) {
-                    stored = toTenant(row);
+                    stored = TenantRows.toTenant(row, table);
                 }
             }
             commit(connection);
@@ -288,128 +273,6 @@ public final class JdbcTenantDirectory implements TenantDirectory {
     @Override
     public String toString() {
         return "JdbcTenantDirectory(" + table + ")";
-    }
-
-    /** Binds name, status, tier, placement, region and attributes from 1 on; returns the next index. */
-    private static int bindFields(Connection connection, PreparedStatement statement, Tenant tenant)
-            throws SQLException {
-        Placement placement = tenant.placement().orElse(null);
-        statement.setString(1, tenant.name());
-        statement.setString(2, tenant.status().name());
-        statement.setString(3, tenant.tier());
-        statement.setString(4, placement == null ? null : placement.model().name());
-        statement.setString(5, placement == null ? null : placement.store());
-        statement.setString(6, placement == null ? null : placement.namespace());
-        statement.setString(7, tenant.region().orElse(null));
-        List<String> keys = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        for (Map.Entry<String, String> attribute : tenant.attributes().entrySet()) {
-            keys.add(attribute.getKey());
-            values.add(attribute.getValue());
-        }
-        statement.setArray(8, connection.createArrayOf("text", keys.toArray()));
-        statement.setArray(9, connection.createArrayOf("text", values.toArray()));
-        return 10;
-    }
-
-    /**
-     * Reads the current row.
-     *
-     * @throws IllegalStateException naming the tenant and the column if the row is not in the form
-     *     this class writes
-     */
-    private Tenant toTenant(ResultSet row) throws SQLException {
-        String id = row.getString("id");
-        String column = "id";
-        try {
-            Tenant.Builder tenant = Tenant.builder(TenantId.of(required(id)));
-            column = "name";
-            tenant.name(required(row.getString(column)));
-            column = "status";
-            tenant.status(constant(TenantStatus.class, required(row.getString(column))));
-            column = "tier";
-            tenant.tier(required(row.getString(column)));
-            column = "placement_model";
-            String model = row.getString(column);
-            String store = row.getString("placement_store");
-            String namespace = row.getString("placement_namespace");
-            if (model != null) {
-                IsolationModel isolation = constant(IsolationModel.class, model);
-                column = "placement_store, placement_namespace";
-                tenant.placement(placement(isolation, required(store), required(namespace)));
-            } else if (store != null || namespace != null) {
-                column = "placement_store, placement_namespace";
-                throw new IllegalArgumentException("they are set while placement_model is null; the three columns"
-                        + " are either all null (no pinned placement) or all set");
-            }
-            column = "region";
-            tenant.region(row.getString(column));
-            column = "attributes";
-            String[] keys = strings(row.getArray("attribute_keys"));
-            String[] values = strings(row.getArray("attribute_values"));
-            for (int i = 0; i < keys.length; i++) {
-                if (values[i] == null) {
-                    throw new IllegalArgumentException("the value of \"" + keys[i] + "\" is JSON null, not a string");
-                }
-                tenant.attribute(keys[i], values[i]);
-            }
-            column = "created_at";
-            tenant.createdAt(required(row.getObject(column, OffsetDateTime.class)).toInstant());
-            column = "updated_at";
-            tenant.updatedAt(required(row.getObject(column, OffsetDateTime.class)).toInstant());
-            column = "version";
-            return tenant.version(row.getLong(column)).build();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("The row of tenant \"" + id + "\" in table " + table + " is not in the"
-                    + " form JdbcTenantDirectory writes, in column " + column + ": " + problem(e) + ". Correct the"
-                    + " row in the control-plane database; the table's form is in " + TABLE_RESOURCE + ".", e);
-        }
-    }
-
-    private static String problem(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
-    }
-
-    private static <T> T required(@Nullable T value) {
-        if (value == null) {
-            throw new IllegalArgumentException("it is null");
-        }
-        return value;
-    }
-
-    private static <E extends Enum<E>> E constant(Class<E> type, String name) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(name)) {
-                return constant;
-            }
-        }
-        throw new IllegalArgumentException("\"" + name + "\" is none of " + Arrays.toString(type.getEnumConstants()));
-    }
-
-    private static Placement placement(IsolationModel model, String store, String namespace) {
-        switch (model) {
-            case FIELD:
-                return Placement.field(store, namespace);
-            case COLLECTION:
-                return Placement.collection(store, namespace);
-            case DATABASE:
-                return Placement.database(store, namespace);
-            default:
-                throw new IllegalArgumentException("isolation model " + model + " has no placement");
-        }
-    }
-
-    /** Returns the elements of a {@code text[]}; an aggregate over no rows is SQL NULL, read as none. */
-    private static String[] strings(@Nullable Array array) throws SQLException {
-        if (array == null) {
-            return new String[0];
-        }
-        try {
-            return (String[]) array.getArray();
-        } finally {
-            array.free();
-        }
     }
 
     /** Commits a write made on a connection handed out with auto-commit off, which closing would roll back. */
