@@ -5,6 +5,8 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,18 +16,29 @@ import java.util.function.BooleanSupplier;
  * The most physical connections Tenantry holds open, over every pool of every store. Each connection
  * a pool opens takes a permit and gives it back when the pool closes it. When none is free, the
  * opener asks the pools to give up idle connections of their least recently used tenants, and waits
- * at most the store's connection timeout. Thread-safe.
+ * at most the store's connection timeout.
+ *
+ * <p>A closed connection keeps its permit for {@value #TEARDOWN_MILLIS} ms more: the driver's close
+ * sends PostgreSQL a goodbye and returns, while the server ends the connection's backend a moment
+ * later, and until then the backend still counts in {@code pg_stat_activity} and against
+ * {@code max_connections}. Without the grace, a busy budget would be exceeded on the server by the
+ * connections still being torn down. Thread-safe.
  */
 final class ConnectionBudget {
 
     private static final long SLICE_MILLIS = 20;
 
+    /** How long a closed connection keeps its permit: the server's teardown of its backend. */
+    static final long TEARDOWN_MILLIS = 100;
+
     private final int total;
     private final Semaphore permits;
+    private final ScheduledExecutorService timer;
 
-    ConnectionBudget(int total) {
+    ConnectionBudget(int total, ScheduledExecutorService timer) {
         this.total = total;
         this.permits = new Semaphore(total, true);
+        this.timer = timer;
     }
 
     int total() {
@@ -48,7 +61,8 @@ final class ConnectionBudget {
         try {
             while (!permits.tryAcquire()) {
                 boolean freed = evictor.getAsBoolean();
-                if (permits.tryAcquire(freed ? 0 : SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                // what was freed comes back after the teardown grace: wait for it before freeing more
+                if (permits.tryAcquire(freed ? TEARDOWN_MILLIS + SLICE_MILLIS : SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
@@ -64,8 +78,16 @@ final class ConnectionBudget {
         try {
             return returningPermit(opener.open());
         } catch (SQLException | RuntimeException e) {
-            permits.release();
+            releaseAfterTeardown();
             throw e;
+        }
+    }
+
+    private void releaseAfterTeardown() {
+        try {
+            timer.schedule(() -> permits.release(), TEARDOWN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            permits.release(); // closing down: nothing waits for the permit any more
         }
     }
 
@@ -93,7 +115,7 @@ final class ConnectionBudget {
                         throw e.getCause();
                     } finally {
                         if ((name.equals("close") || name.equals("abort")) && returned.compareAndSet(false, true)) {
-                            permits.release();
+                            releaseAfterTeardown();
                         }
                     }
                 });

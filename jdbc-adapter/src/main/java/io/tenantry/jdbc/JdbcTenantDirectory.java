@@ -68,6 +68,8 @@ public final class JdbcTenantDirectory implements TenantDirectory {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String DUPLICATE_TABLE = "42P07";
+    /** What the loser of two concurrent creations may get instead: the table's row type exists already. */
+    private static final String DUPLICATE_OBJECT = "42710";
     private static final String SERIALIZATION_FAILURE = "40001";
 
     private final DataSource dataSource;
@@ -139,7 +141,8 @@ public final class JdbcTenantDirectory implements TenantDirectory {
             commit(connection);
         } catch (SQLException e) {
             // two concurrent CREATE TABLE IF NOT EXISTS may both pass the check; the loser's table exists now
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !DUPLICATE_TABLE.equals(e.getSQLState())) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !DUPLICATE_TABLE.equals(e.getSQLState())
+                    && !DUPLICATE_OBJECT.equals(e.getSQLState())) {
                 throw failure("create table " + table, e);
             }
         }

@@ -135,7 +135,10 @@ public final class TenantJdbc implements AutoCloseable {
         return routing.directory;
     }
 
-    /** Returns how many physical connections Tenantry holds open now, over every pool of every store. */
+    /**
+     * Returns how many connections count against the budget now, over every pool of every store: those
+     * open, and those closed in the last 100 ms, whose server backends may still be ending.
+     */
     public int openConnections() {
         return pools.openConnections();
     }

@@ -70,7 +70,6 @@ final class TenantPools implements AutoCloseable {
 
     TenantPools(int budget, int maxPools, boolean resetOnReturn) {
         this.resetOnReturn = resetOnReturn;
-        this.budget = new ConnectionBudget(budget);
         this.maxPools = maxPools;
         AtomicInteger number = new AtomicInteger();
         this.threads = task -> {
@@ -80,6 +79,7 @@ final class TenantPools implements AutoCloseable {
         };
         this.housekeeping = new ScheduledThreadPoolExecutor(1, threads);
         this.housekeeping.setRemoveOnCancelPolicy(true);
+        this.budget = new ConnectionBudget(budget, housekeeping);
     }
 
     /**
