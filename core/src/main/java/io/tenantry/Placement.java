@@ -92,6 +92,23 @@ public final class Placement {
         return new Placement(IsolationModel.DATABASE, store, databasePrefix);
     }
 
+    /**
+     * Returns the placement of {@code model} with {@code store} and {@code namespace} as
+     * {@link #namespace()} returns it: what stores that keep placements (tenant directories) read back.
+     *
+     * @throws IllegalArgumentException if a name breaks the rules of that model's factory
+     */
+    public static Placement of(IsolationModel model, String store, String namespace) {
+        switch (Objects.requireNonNull(model, "model")) {
+            case FIELD:
+                return field(store, namespace);
+            case COLLECTION:
+                return collection(store, namespace);
+            default:
+                return database(store, namespace);
+        }
+    }
+
     private static String requireName(String value, String what) {
         Objects.requireNonNull(value, what);
         if (!NAME.matcher(value).matches()) {

@@ -35,6 +35,15 @@ class PlacementTest {
     }
 
     @Test
+    void of_rebuilds_every_model_from_what_namespace_returns() {
+        for (Placement placement : new Placement[] {Placement.field("main", "cv"), Placement.schema("pg", "app"),
+                Placement.database("dedicated", "cv_")}) {
+            assertThat(Placement.of(placement.model(), placement.store(), placement.namespace())).isEqualTo(placement);
+        }
+        assertThatIllegalArgumentException().isThrownBy(() -> Placement.of(IsolationModel.DATABASE, "main", "CV_"));
+    }
+
+    @Test
     void placements_are_equal_by_value() {
         assertThat(Placement.field("main", "cv")).isEqualTo(Placement.field("main", "cv"))
                 .hasSameHashCodeAs(Placement.field("main", "cv"))

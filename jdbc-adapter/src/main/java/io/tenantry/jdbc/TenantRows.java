@@ -85,7 +85,7 @@ final class TenantRows {
             if (model != null) {
                 IsolationModel isolation = constant(IsolationModel.class, model);
                 column = "placement_store, placement_namespace";
-                tenant.placement(placement(isolation, required(store), required(namespace)));
+                tenant.placement(Placement.of(isolation, required(store), required(namespace)));
             } else if (store != null || namespace != null) {
                 column = "placement_store, placement_namespace";
                 throw new IllegalArgumentException("they are set while placement_model is null; the three columns"
@@ -135,19 +135,6 @@ final class TenantRows {
             }
         }
         throw new IllegalArgumentException("\"" + name + "\" is none of " + Arrays.toString(type.getEnumConstants()));
-    }
-
-    private static Placement placement(IsolationModel model, String store, String namespace) {
-        switch (model) {
-            case FIELD:
-                return Placement.field(store, namespace);
-            case COLLECTION:
-                return Placement.collection(store, namespace);
-            case DATABASE:
-                return Placement.database(store, namespace);
-            default:
-                throw new IllegalArgumentException("isolation model " + model + " has no placement");
-        }
     }
 
     /** Returns the elements of a {@code text[]}; an aggregate over no rows is SQL NULL, read as none. */

@@ -104,17 +104,7 @@ final class TenantDocuments {
     }
 
     private static Placement placement(Document document) {
-        String store = document.getString("store");
-        String namespace = document.getString("namespace");
-        switch (IsolationModel.valueOf(document.getString("model"))) {
-            case FIELD:
-                return Placement.field(store, namespace);
-            case COLLECTION:
-                return Placement.collection(store, namespace);
-            case DATABASE:
-                return Placement.database(store, namespace);
-            default:
-                throw new IllegalStateException("Unknown isolation model " + document.getString("model"));
-        }
+        return Placement.of(IsolationModel.valueOf(document.getString("model")), document.getString("store"),
+                document.getString("namespace"));
     }
 }
