@@ -34,7 +34,7 @@ final class TenantHandles implements InvocationHandler {
     private final Checkout checkout;
     private final Object delegate;
     private final Class<?> type;
-    private @Nullable Object parent;
+    private final @Nullable Object parent;
     private @Nullable Object self;
 
     private TenantHandles(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent) {
