@@ -1,4 +1,7 @@
-/** JMH benchmarks of Tenantry's per-request cost. Run them from {@code benchmarks/target/benchmarks.jar}. */
+/**
+ * JMH benchmarks of Tenantry's per-request cost, and whole-workload comparisons against the raw
+ * MongoDB driver and raw JDBC. Run them from {@code benchmarks/target/benchmarks.jar}.
+ */
 @NullMarked
 package io.tenantry.benchmarks;
 
