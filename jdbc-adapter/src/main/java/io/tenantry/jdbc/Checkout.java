@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * it. Return rolls back whatever the tenant left open and, by default, resets the session to the
  * login role and the empty schema {@value JdbcNames#EMPTY_SCHEMA} in one more round trip, so an idle
  * connection in the pool points at nothing. With {@link TenantJdbc.Builder#resetOnReturn(boolean)}
- * off, a connection returned clean keeps pointing at its tenant ({@link TenantPools} remembers which,
- * per server session): the same tenant's next checkout sends nothing, another tenant's sends
+ * off, a connection returned clean keeps pointing at its tenant (its {@link ServerSession} remembers
+ * which): the same tenant's next checkout sends nothing, another tenant's sends
  * {@code RESET ALL} with its switch, still one round trip. A connection whose reset fails is evicted
  * from the pool, never reused. On the database model the connection is on the tenant's own database,
  * and only a transaction left open and changed settings are reset.
@@ -36,8 +35,8 @@ final class Checkout {
     final Connection connection;
     private final TenantPools pools;
     private final TenantPools.Pool pool;
-    /** The driver's connection: one server session, whatever HikariCP wraps around it per checkout. */
-    private final BaseConnection session;
+    /** The server session, whatever HikariCP wraps around it per checkout. */
+    private final ServerSession session;
     private boolean settingsChanged;
     private boolean closed;
 
@@ -46,7 +45,7 @@ final class Checkout {
         this.pools = pools;
         this.pool = loan.pool();
         this.connection = loan.connection();
-        this.session = connection.unwrap(BaseConnection.class);
+        this.session = connection.unwrap(ServerSession.class);
     }
 
     /**
@@ -82,12 +81,10 @@ final class Checkout {
     private void switchToTenant() throws SQLException {
         StringBuilder sql = new StringBuilder();
         if (target.schemaModel()) {
-            String wanted = sessionKey();
-            String current = pools.sessionOf(session);
-            if (!wanted.equals(current)) {
+            String current = session.pointsAt();
+            if (!target.switchSql().equals(current)) {
                 // a session left pointing at another tenant (no reset on return) loses that tenant's settings too
-                sql.append(current == null ? "" : "RESET ALL; ").append("SET ROLE ").append(JdbcNames.quote(target.role()))
-                        .append("; SET search_path TO ").append(JdbcNames.quote(target.schema()));
+                sql.append(current == null ? "" : "RESET ALL; ").append(target.switchSql());
             }
         }
         if (target.readOnly()) {
@@ -100,12 +97,8 @@ final class Checkout {
             }
         }
         if (target.schemaModel()) {
-            pools.sessionIs(session, sessionKey());
+            session.pointsAt(target.switchSql());
         }
-    }
-
-    private String sessionKey() {
-        return target.role() + '\u0000' + target.schema();
     }
 
     /** Notes that the tenant changed a session setting, which return must reset. */
@@ -158,7 +151,7 @@ final class Checkout {
             dirty = true;
         }
         StringBuilder sql = new StringBuilder();
-        if (session.getTransactionState() != TransactionState.IDLE) {
+        if (session.driver().getTransactionState() != TransactionState.IDLE) {
             sql.append("ROLLBACK; ");
             dirty = true;
         }
@@ -166,7 +159,7 @@ final class Checkout {
             if (dirty || pools.resetOnReturn) {
                 // the reset rides one round trip anyway, so it resets every setting, noticed or not
                 sql.append("RESET ALL; RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
-                pools.sessionIs(session, null);
+                session.pointsAt(null);
             }
         } else if (settingsChanged) {
             sql.append("RESET ALL; ");
@@ -179,7 +172,7 @@ final class Checkout {
     }
 
     private void discard() {
-        pools.sessionIs(session, null);
+        session.pointsAt(null);
         try {
             pool.dataSource.evictConnection(connection);
         } catch (RuntimeException e) {

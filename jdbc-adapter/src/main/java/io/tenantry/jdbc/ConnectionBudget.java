@@ -1,6 +1,8 @@
 package io.tenantry.jdbc;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +13,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.core.BaseConnection;
 
 /**
  * The most physical connections Tenantry holds open, over every pool of every store. Each connection
@@ -97,27 +101,64 @@ final class ConnectionBudget {
         Connection open() throws SQLException;
     }
 
-    /** Wraps {@code connection} so that closing or aborting it gives its permit back, once. */
-    private Connection returningPermit(Connection connection) {
-        AtomicBoolean returned = new AtomicBoolean();
+    /**
+     * Wraps {@code connection} so that closing or aborting it gives its permit back, once, and so that
+     * it carries its {@link ServerSession}.
+     */
+    private Connection returningPermit(Connection connection) throws SQLException {
+        Tracked tracked = new Tracked(connection, connection.unwrap(BaseConnection.class));
         return (Connection) Proxy.newProxyInstance(ConnectionBudget.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    String name = method.getName();
-                    if (name.equals("equals") && method.getParameterCount() == 1) {
-                        return proxy == args[0];
-                    }
-                    if (name.equals("hashCode") && method.getParameterCount() == 0) {
-                        return System.identityHashCode(proxy);
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    } finally {
-                        if ((name.equals("close") || name.equals("abort")) && returned.compareAndSet(false, true)) {
-                            releaseAfterTeardown();
-                        }
-                    }
-                });
+                new Class<?>[] {Connection.class, ServerSession.class}, tracked);
+    }
+
+    /** The wrapper's handler: the permit, the session state, and plain delegation of everything else. */
+    private final class Tracked implements InvocationHandler, ServerSession {
+        private final Connection connection;
+        private final BaseConnection driver;
+        private final AtomicBoolean returned = new AtomicBoolean();
+        private volatile @Nullable String pointsAt;
+
+        Tracked(Connection connection, BaseConnection driver) {
+            this.connection = connection;
+            this.driver = driver;
+        }
+
+        @Override
+        public BaseConnection driver() {
+            return driver;
+        }
+
+        @Override
+        public @Nullable String pointsAt() {
+            return pointsAt;
+        }
+
+        @Override
+        public void pointsAt(@Nullable String key) {
+            this.pointsAt = key;
+        }
+
+        @Override
+        public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+            if (method.getDeclaringClass() == ServerSession.class) {
+                return method.invoke(this, args);
+            }
+            String name = method.getName();
+            if (name.equals("equals") && method.getParameterCount() == 1) {
+                return proxy == args[0];
+            }
+            if (name.equals("hashCode") && method.getParameterCount() == 0) {
+                return System.identityHashCode(proxy);
+            }
+            try {
+                return method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                if ((name.equals("close") || name.equals("abort")) && returned.compareAndSet(false, true)) {
+                    releaseAfterTeardown();
+                }
+            }
+        }
     }
 }

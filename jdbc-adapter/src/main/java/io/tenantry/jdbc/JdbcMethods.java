@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -28,13 +29,29 @@ final class JdbcMethods {
 
     private static final Map<Method, Kind> KINDS = load();
 
+    /**
+     * The same kinds by identity of the {@code Method} objects proxies pass (each proxy class hands
+     * out the same instances on every call), filled on first use: a lookup by identity, not by
+     * {@code Method.equals}, on every JDBC call. Copied on write; reads take no lock.
+     */
+    private static volatile Map<Method, Kind> seen = new IdentityHashMap<>();
+
     private JdbcMethods() {
     }
 
     /** Returns the kind of {@code method}, {@link Kind#REFUSE} for methods the table does not name. */
     static Kind kind(Method method) {
-        Kind kind = KINDS.get(method);
-        return kind == null ? Kind.REFUSE : kind;
+        Kind kind = seen.get(method);
+        if (kind == null) {
+            Kind named = KINDS.get(method);
+            kind = named == null ? Kind.REFUSE : named;
+            synchronized (JdbcMethods.class) {
+                Map<Method, Kind> more = new IdentityHashMap<>(seen);
+                more.put(method, kind);
+                seen = more;
+            }
+        }
+        return kind;
     }
 
     /** Returns the table: every method it names, by kind. */

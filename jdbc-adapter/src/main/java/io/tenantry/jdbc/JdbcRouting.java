@@ -1,5 +1,7 @@
 package io.tenantry.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
 import io.tenantry.RoutingException;
@@ -23,6 +25,9 @@ final class JdbcRouting {
     final String schemaPrefix;
     final String rolePrefix;
 
+    /** Each tenant's last target, names composed: reused while its placement and status stay the same. */
+    private final Cache<TenantId, JdbcTarget> targets = Caffeine.newBuilder().maximumSize(10_000).build();
+
     JdbcRouting(TenantDirectory directory, TenantRouter router, Map<String, JdbcStore> stores, String schemaPrefix,
             String rolePrefix) {
         this.directory = directory;
@@ -44,7 +49,15 @@ final class JdbcRouting {
         TenantId id = TenantContext.current();
         Tenant tenant = directory.require(id);
         TenantUnavailableException.check(tenant, false);
-        return target(id, router.route(tenant), !tenant.status().allowsWrites());
+        Placement placement = router.route(tenant);
+        boolean readOnly = !tenant.status().allowsWrites();
+        JdbcTarget known = targets.getIfPresent(id);
+        if (known != null && known.placement().equals(placement) && known.readOnly() == readOnly) {
+            return known;
+        }
+        JdbcTarget target = target(id, placement, readOnly);
+        targets.put(id, target);
+        return target;
     }
 
     /** Returns the target of {@code tenant} at {@code placement}, without looking at the directory. */
@@ -52,10 +65,10 @@ final class JdbcRouting {
         store(placement.store());
         switch (placement.model()) {
             case COLLECTION:
-                return new JdbcTarget(tenant, placement, placement.namespace(), JdbcNames.schema(schemaPrefix, tenant),
+                return JdbcTarget.schema(tenant, placement, JdbcNames.schema(schemaPrefix, tenant),
                         JdbcNames.role(rolePrefix, tenant, placement.namespace()), readOnly);
             case DATABASE:
-                return new JdbcTarget(tenant, placement, JdbcNames.database(placement.namespace(), tenant), null, null,
+                return JdbcTarget.database(tenant, placement, JdbcNames.database(placement.namespace(), tenant),
                         readOnly);
             default:
                 throw new RoutingException("Tenant \"" + tenant + "\" is placed on " + placement + ", but the FIELD model"

@@ -15,9 +15,22 @@ import org.jspecify.annotations.Nullable;
  * @param schema the tenant's schema on the schema model, null on the database model
  * @param role the tenant's role on the schema model, null on the database model
  * @param readOnly whether the tenant may only read (its status is read-only)
+ * @param switchSql on the schema model, what switches a session to the tenant's role and schema;
+ *     it also names what a session points at
  */
 record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullable String schema,
-        @Nullable String role, boolean readOnly) {
+        @Nullable String role, boolean readOnly, @Nullable String switchSql) {
+
+    /** A schema-model target, its switch statement composed once. */
+    static JdbcTarget schema(TenantId tenant, Placement placement, String schema, String role, boolean readOnly) {
+        return new JdbcTarget(tenant, placement, placement.namespace(), schema, role, readOnly,
+                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema));
+    }
+
+    /** A database-model target. */
+    static JdbcTarget database(TenantId tenant, Placement placement, String database, boolean readOnly) {
+        return new JdbcTarget(tenant, placement, database, null, null, readOnly, null);
+    }
 
     String store() {
         return placement.store();

@@ -1,7 +1,5 @@
 package io.tenantry.jdbc;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -20,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +52,6 @@ final class TenantPools implements AutoCloseable {
 
     /** Whether a clean schema-model session is reset when it goes back to the pool, or when another tenant takes it. */
     final boolean resetOnReturn;
-
-    /** Which tenant's role and schema each server session points at, when it was returned without a reset. */
-    private final Cache<Object, String> sessions = Caffeine.newBuilder().weakKeys().build();
 
     private final ConnectionBudget budget;
     private final int maxPools;
@@ -139,20 +133,6 @@ final class TenantPools implements AutoCloseable {
         }
     }
 
-    /** Returns the role and schema key {@code session} points at, or null if it points at none. */
-    @Nullable String sessionOf(Object session) {
-        return sessions.getIfPresent(session);
-    }
-
-    /** Records what {@code session} points at now; null for the login role and the empty schema. */
-    void sessionIs(Object session, @Nullable String key) {
-        if (key == null) {
-            sessions.invalidate(session);
-        } else {
-            sessions.put(session, key);
-        }
-    }
-
     /** Returns the number of open pools. */
     int poolCount() {
         lock.lock();
@@ -221,6 +201,9 @@ final class TenantPools implements AutoCloseable {
         driver.setUser(store.user());
         driver.setPassword(store.password());
         driver.setApplicationName("tenantry");
+        // application_name goes in the start-up packet only from 9.0 on; sent as a SET instead, the
+        // RESET ALL of every schema-model return would clear it from pg_stat_activity
+        driver.setAssumeMinServerVersion("9.0");
         int connectSeconds = (int) Math.max(1, store.connectionTimeout().toSeconds());
         driver.setConnectTimeout(connectSeconds);
         driver.setLoginTimeout(connectSeconds);
