@@ -81,8 +81,8 @@ class PooledConnectionSafetyProperties {
     void checkouts_never_see_another_tenants_session(String model) {
         JdbcFixture f = model.equals("schema") ? schemas : model.equals("database") ? databases : lazySchemas;
         // half the default tries per setting: three settings, every step a round trip or two
-        Trials.forAllLists("pooled connections never cross tenants (" + model + ")", Math.max(1, Trials.defaultTries() / 2),
-                PooledConnectionSafetyProperties::steps, steps -> run(f, steps));
+        Trials.forAllLists("pooled connections never cross tenants (" + model + ")",
+                Math.max(1, Trials.defaultTries() / 2), PooledConnectionSafetyProperties::steps, steps -> run(f, steps));
     }
 
     private static List<Step> steps(SplittableRandom random) {
