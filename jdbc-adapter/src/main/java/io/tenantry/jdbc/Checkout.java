@@ -1,6 +1,5 @@
 package io.tenantry.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.tenantry.StoreUnavailableException;
 import io.tenantry.TenantLifecycleException;
 import java.sql.Connection;
@@ -182,10 +181,6 @@ final class Checkout {
             closed = true;
             pools.giveBack(pool);
         }
-    }
-
-    HikariDataSource poolDataSource() {
-        return pool.dataSource;
     }
 
     static RuntimeException translate(SQLException e, JdbcTarget target, JdbcStore store) {

@@ -148,11 +148,6 @@ final class TenantPools implements AutoCloseable {
         return budget.inUse();
     }
 
-    /** Returns the connection budget. */
-    int budget() {
-        return budget.total();
-    }
-
     /** Returns the pools opened since start, closed ones included. */
     int poolsCreated() {
         return created.get();
