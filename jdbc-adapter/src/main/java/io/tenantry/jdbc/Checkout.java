@@ -2,6 +2,7 @@ package io.tenantry.jdbc;
 
 import io.tenantry.StoreUnavailableException;
 import io.tenantry.TenantLifecycleException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -44,7 +45,8 @@ final class Checkout {
         this.pools = pools;
         this.pool = loan.pool();
         this.connection = loan.connection();
-        this.session = connection.unwrap(ServerSession.class);
+        // the wrapper's handler itself, so that the calls below are plain calls, not proxied ones
+        this.session = (ServerSession) Proxy.getInvocationHandler(connection.unwrap(ServerSession.class));
     }
 
     /**

@@ -6,6 +6,9 @@ import io.tenantry.IsolationViolationException;
 import io.tenantry.NoTenantBoundException;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantId;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -51,10 +54,35 @@ final class TenantHandles implements InvocationHandler {
 
     private static Object wrap(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent) {
         TenantHandles handler = new TenantHandles(checkout, delegate, type, parent);
-        Object proxy = Proxy.newProxyInstance(TenantHandles.class.getClassLoader(), new Class<?>[] {type}, handler);
+        Object proxy;
+        try {
+            proxy = CONSTRUCTORS.get(type).invoke(handler);
+        } catch (Throwable e) {
+            throw new IllegalStateException("Cannot create the tenant proxy of " + type.getName(), e);
+        }
         handler.self = proxy;
         return proxy;
     }
+
+    /**
+     * The proxy class's constructor per JDBC interface, looked up once: {@code Proxy.newProxyInstance}
+     * looks the class up and checks access on every call, and a tenant's every statement and result set
+     * is a new proxy.
+     */
+    private static final ClassValue<MethodHandle> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            Object sample = Proxy.newProxyInstance(TenantHandles.class.getClassLoader(), new Class<?>[] {type},
+                    (proxy, method, args) -> null);
+            try {
+                return MethodHandles.publicLookup().findConstructor(sample.getClass(),
+                        MethodType.methodType(void.class, InvocationHandler.class))
+                        .asType(MethodType.methodType(Object.class, TenantHandles.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("No public constructor on the proxy class of " + type.getName(), e);
+            }
+        }
+    };
 
     @Override
     public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
