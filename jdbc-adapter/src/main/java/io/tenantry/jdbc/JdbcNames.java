@@ -56,8 +56,4 @@ final class JdbcNames {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    /** Returns {@code text} as a quoted SQL string literal (standard-conforming strings). */
-    static String literal(String text) {
-        return '\'' + text.replace("'", "''") + '\'';
-    }
 }

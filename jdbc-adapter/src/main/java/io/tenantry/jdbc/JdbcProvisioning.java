@@ -117,9 +117,6 @@ public final class JdbcProvisioning {
         return new ProvisioningRun(distinct, listener).provision(parallelism, tenant -> ensure(tenant, false));
     }
 
-    List<String> migrationLocations() {
-        return migrations.locations();
-    }
 
     private void ensure(TenantId tenant, boolean alone) {
         JdbcTarget target = routing.target(tenant);

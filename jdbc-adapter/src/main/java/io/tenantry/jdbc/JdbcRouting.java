@@ -2,7 +2,6 @@ package io.tenantry.jdbc;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
 import io.tenantry.RoutingException;
 import io.tenantry.Tenant;
@@ -90,9 +89,5 @@ final class JdbcRouting {
                     + stores.keySet() + ". Add it with TenantJdbc.builder().store(\"" + name + "\", ...).");
         }
         return store;
-    }
-
-    static boolean isSchemaModel(Placement placement) {
-        return placement.model() == IsolationModel.COLLECTION;
     }
 }

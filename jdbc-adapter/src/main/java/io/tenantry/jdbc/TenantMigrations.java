@@ -30,10 +30,6 @@ final class TenantMigrations {
         this.locations = locations;
     }
 
-    List<String> locations() {
-        return locations;
-    }
-
     /**
      * Runs the configured migrations for one tenant, in its schema as its role, or in its database.
      *
