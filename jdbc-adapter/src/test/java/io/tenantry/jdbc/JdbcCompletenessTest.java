@@ -112,7 +112,7 @@ class JdbcCompletenessTest {
     }
 
     @Test
-    void refused_connection_methods_throw_and_send_nothing() throws Exception {
+    void refused_connection_methods_throw_and_leave_the_connection_usable() throws Exception {
         try (JdbcFixture f = JdbcFixture.schemas("complete", List.of(TenantId.of("acme")), b -> { })) {
             TenantContext.runAs(TenantId.of("acme"), () -> {
                 try (Connection c = f.dataSource().getConnection()) {

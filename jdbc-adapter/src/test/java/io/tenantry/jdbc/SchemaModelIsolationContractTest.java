@@ -1,47 +1,10 @@
 package io.tenantry.jdbc;
 
-import io.tenantry.TenantId;
-import io.tenantry.tck.IsolationContract;
-import io.tenantry.tck.TenantScopedStore;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
-/** The isolation contract kit, run against the schema-per-tenant (COLLECTION) model through Tenantry's routing DataSource. */
-class SchemaModelIsolationContractTest extends IsolationContract {
-
-    private static JdbcFixture fixture;
-    private static JdbcKeyValueStore store;
-
-    @BeforeAll
-    static void start() {
-        fixture = JdbcFixture.schemas("kit");
-        store = new JdbcKeyValueStore(fixture.dataSource());
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
+/** The isolation contract kit on the schema-per-tenant (COLLECTION) model. */
+class SchemaModelIsolationContractTest extends JdbcContractStage {
 
     @Override
-    protected TenantScopedStore store() {
-        return store;
-    }
-
-    @Override
-    protected List<TenantId> tenants() {
-        return JdbcFixture.TENANTS;
-    }
-
-    @Override
-    protected void reset() {
-        fixture.clear(JdbcFixture.TENANTS);
-    }
-
-    /** A quarter of the kit's default tries: each step here is a round trip to a real PostgreSQL. */
-    @Override
-    protected int tries() {
-        return Math.max(10, super.tries() / 4);
+    JdbcFixture fixture() {
+        return JdbcFixture.schemas("kit");
     }
 }
