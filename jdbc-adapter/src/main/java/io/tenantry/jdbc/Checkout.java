@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ final class Checkout {
     private final ServerSession session;
     private boolean settingsChanged;
     private boolean closed;
+    /** On the FIELD model, the rewritten statements of the tenant's shared schema. */
+    @Nullable FieldStatements statements;
 
     private Checkout(JdbcTarget target, TenantPools pools, TenantPools.Loan loan) throws SQLException {
         this.target = target;
@@ -55,7 +58,7 @@ final class Checkout {
      * @throws StoreUnavailableException if the store gives no connection within its timeout
      * @throws TenantLifecycleException if the tenant's database or role does not exist (not provisioned)
      */
-    static Checkout open(JdbcTarget target, JdbcStore store, TenantPools pools) {
+    static Checkout open(JdbcTarget target, JdbcStore store, TenantPools pools, FieldModel field) {
         TenantPools.Loan loan;
         try {
             loan = pools.borrow(target.store(), store, target.database());
@@ -76,12 +79,20 @@ final class Checkout {
             checkout.discard();
             throw translate(e, target, store);
         }
+        if (target.fieldModel()) {
+            try {
+                checkout.statements = field.statements(target, checkout.connection);
+            } catch (SQLException | RuntimeException e) {
+                checkout.close();
+                throw e instanceof SQLException sql ? translate(sql, target, store) : (RuntimeException) e;
+            }
+        }
         return checkout;
     }
 
     private void switchToTenant() throws SQLException {
         StringBuilder sql = new StringBuilder();
-        if (target.schemaModel()) {
+        if (target.switches()) {
             String current = session.pointsAt();
             if (!target.switchSql().equals(current)) {
                 // a session left pointing at another tenant (no reset on return) loses that tenant's settings too
@@ -97,7 +108,7 @@ final class Checkout {
                 statement.execute(sql.toString());
             }
         }
-        if (target.schemaModel()) {
+        if (target.switches()) {
             session.pointsAt(target.switchSql());
         }
     }
@@ -156,7 +167,7 @@ final class Checkout {
             sql.append("ROLLBACK; ");
             dirty = true;
         }
-        if (target.schemaModel()) {
+        if (target.switches()) {
             if (dirty || pools.resetOnReturn) {
                 // the reset rides one round trip anyway, so it resets every setting, noticed or not
                 sql.append("RESET ALL; RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");

@@ -50,10 +50,14 @@ public final class JdbcProvisioning {
 
     private final JdbcRouting routing;
     private final TenantMigrations migrations;
+    private final TenantMigrations sharedMigrations;
+    /** The shared databases whose FIELD tables this instance has prepared: once per database and process. */
+    private final Set<String> preparedShared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    JdbcProvisioning(JdbcRouting routing, List<String> migrations) {
+    JdbcProvisioning(JdbcRouting routing, List<String> migrations, List<String> sharedMigrations) {
         this.routing = routing;
         this.migrations = new TenantMigrations(migrations);
+        this.sharedMigrations = new TenantMigrations(sharedMigrations);
     }
 
     /**
@@ -124,6 +128,8 @@ public final class JdbcProvisioning {
         try {
             if (target.schemaModel()) {
                 ensureSchema(target, store, alone);
+            } else if (target.fieldModel()) {
+                ensureShared(target, store, alone);
             } else {
                 ensureDatabase(target, store, alone);
             }
@@ -158,6 +164,34 @@ public final class JdbcProvisioning {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             s.execute("GRANT USAGE, CREATE ON SCHEMA " + schema + " TO " + role);
             migrations.migrate(target, store, alone);
+        }
+    }
+
+    /**
+     * The FIELD model: the shared tables of the tenant's database, migrated and prepared once per database
+     * and process (a tenant on shared tables has nothing of its own to create).
+     */
+    private void ensureShared(JdbcTarget target, JdbcStore store, boolean alone) throws SQLException {
+        String key = target.store() + '\u0000' + target.database();
+        if (preparedShared.contains(key)) {
+            return;
+        }
+        FieldModel field = routing.field;
+        try (Connection c = unpooled(store, target.database()).getConnection(); Statement s = c.createStatement()) {
+            lock(c, DATABASE_LOCK);
+            try {
+                hardenDatabase(c, s, target.database());
+                if (!field.schema.equals("public")) {
+                    s.execute("CREATE SCHEMA IF NOT EXISTS " + JdbcNames.quote(field.schema));
+                }
+                // as the login role, which owns the shared tables; tenant sessions act as the field role
+                sharedMigrations.migrate(new JdbcTarget(target.tenant(), target.placement(), target.database(),
+                        field.schema, null, false, null), store, alone);
+                field.catalogueChanged(target, FieldProvisioning.prepare(field, target.database(), c, superuser(c)));
+                preparedShared.add(key);
+            } finally {
+                unlock(c, DATABASE_LOCK);
+            }
         }
     }
 

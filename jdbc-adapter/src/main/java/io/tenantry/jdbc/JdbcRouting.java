@@ -23,17 +23,19 @@ final class JdbcRouting {
     final Map<String, JdbcStore> stores;
     final String schemaPrefix;
     final String rolePrefix;
+    final FieldModel field;
 
     /** Each tenant's last target, names composed: reused while its placement and status stay the same. */
     private final Cache<TenantId, JdbcTarget> targets = Caffeine.newBuilder().maximumSize(10_000).build();
 
     JdbcRouting(TenantDirectory directory, TenantRouter router, Map<String, JdbcStore> stores, String schemaPrefix,
-            String rolePrefix) {
+            String rolePrefix, FieldModel field) {
         this.directory = directory;
         this.router = router;
         this.stores = Map.copyOf(stores);
         this.schemaPrefix = schemaPrefix;
         this.rolePrefix = rolePrefix;
+        this.field = field;
     }
 
     /**
@@ -42,7 +44,7 @@ final class JdbcRouting {
      * @throws io.tenantry.NoTenantBoundException if no tenant is bound
      * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
      * @throws TenantUnavailableException if the tenant is suspended or deleted
-     * @throws RoutingException if no placement applies, or it names an unknown store or the FIELD model
+     * @throws RoutingException if no placement applies, or it names an unknown store
      */
     JdbcTarget current() {
         TenantId id = TenantContext.current();
@@ -70,9 +72,7 @@ final class JdbcRouting {
                 return JdbcTarget.database(tenant, placement, JdbcNames.database(placement.namespace(), tenant),
                         readOnly);
             default:
-                throw new RoutingException("Tenant \"" + tenant + "\" is placed on " + placement + ", but the FIELD model"
-                        + " (shared tables with a tenant column) is not available in tenantry-jdbc yet: place the tenant"
-                        + " with Placement.schema(...) or Placement.database(...).");
+                return JdbcTarget.field(tenant, placement, field.schema, field.role(placement.namespace()), readOnly);
         }
     }
 

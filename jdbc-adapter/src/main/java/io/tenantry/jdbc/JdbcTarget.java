@@ -12,11 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param tenant the tenant
  * @param placement its placement
  * @param database the physical database: the shared one, or the tenant's own
- * @param schema the tenant's schema on the schema model, null on the database model
- * @param role the tenant's role on the schema model, null on the database model
+ * @param schema the tenant's schema on the schema model, the shared schema on the FIELD model, null on
+ *     the database model
+ * @param role the tenant's role on the schema model, the shared tables' role on the FIELD model, null
+ *     on the database model
  * @param readOnly whether the tenant may only read (its status is read-only)
- * @param switchSql on the schema model, what switches a session to the tenant's role and schema;
- *     it also names what a session points at
+ * @param switchSql on the schema and FIELD models, what switches a session to the tenant's role,
+ *     schema and (FIELD) tenant setting; it also names what a session points at
  */
 record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullable String schema,
         @Nullable String role, boolean readOnly, @Nullable String switchSql) {
@@ -25,6 +27,16 @@ record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullab
     static JdbcTarget schema(TenantId tenant, Placement placement, String schema, String role, boolean readOnly) {
         return new JdbcTarget(tenant, placement, placement.namespace(), schema, role, readOnly,
                 "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema));
+    }
+
+    /**
+     * A FIELD-model target: the shared tables' role and schema, and the tenant in the setting that the
+     * rewritten SQL and the row-level security policies read.
+     */
+    static JdbcTarget field(TenantId tenant, Placement placement, String schema, String role, boolean readOnly) {
+        return new JdbcTarget(tenant, placement, placement.namespace(), schema, role, readOnly,
+                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema) + "; SET "
+                        + FieldCatalogue.SETTING + " TO '" + tenant.value() + "'");
     }
 
     /** A database-model target. */
@@ -38,5 +50,14 @@ record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullab
 
     boolean schemaModel() {
         return placement.model() == IsolationModel.COLLECTION;
+    }
+
+    boolean fieldModel() {
+        return placement.model() == IsolationModel.FIELD;
+    }
+
+    /** Whether a session is switched to this target on checkout (schema and FIELD models). */
+    boolean switches() {
+        return switchSql != null;
     }
 }

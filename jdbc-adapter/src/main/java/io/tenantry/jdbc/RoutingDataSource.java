@@ -39,7 +39,7 @@ final class RoutingDataSource implements DataSource {
     @Override
     public Connection getConnection() {
         JdbcTarget target = routing.current();
-        return TenantHandles.connection(Checkout.open(target, routing.store(target.store()), pools));
+        return TenantHandles.connection(Checkout.open(target, routing.store(target.store()), pools, routing.field));
     }
 
     /** Refused: connections log in with the store's credentials, and switch to the tenant's role. */

@@ -55,10 +55,10 @@ final class ScopedMetaData {
         if (name.equals("getCatalogs")) {
             return catalogs(meta);
         }
-        if (!checkout.target.schemaModel()) {
+        String own = checkout.target.schema();
+        if (own == null) {
             return invoke(meta, method, args);
         }
-        String own = checkout.target.schema();
         if (name.equals("getSchemas") && (args == null || args.length == 0)) {
             return meta.getSchemas(null, escape(own));
         }

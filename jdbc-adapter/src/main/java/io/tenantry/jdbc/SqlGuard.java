@@ -432,7 +432,7 @@ final class SqlGuard {
         return refused(sql, reason);
     }
 
-    private static IsolationViolationException refused(String sql, String reason) {
+    static IsolationViolationException refused(String sql, String reason) {
         StringBuilder excerpt = new StringBuilder(Math.min(sql.length(), EXCERPT_LENGTH) + 3);
         for (int i = 0; i < Math.min(sql.length(), EXCERPT_LENGTH); i++) {
             char c = sql.charAt(i);

@@ -38,22 +38,29 @@ final class TenantHandles implements InvocationHandler {
     private final Object delegate;
     private final Class<?> type;
     private final @Nullable Object parent;
+    /** On a FIELD-model prepared statement, the placeholders that give the tenant column: checked when bound. */
+    private final int[] tenantParameters;
     private @Nullable Object self;
 
-    private TenantHandles(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent) {
+    private TenantHandles(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent,
+            int[] tenantParameters) {
         this.checkout = checkout;
         this.delegate = delegate;
         this.type = type;
         this.parent = parent;
+        this.tenantParameters = tenantParameters;
     }
 
     /** Returns the tenant's connection over {@code checkout}. */
     static Connection connection(Checkout checkout) {
-        return (Connection) wrap(checkout, checkout.connection, Connection.class, null);
+        return (Connection) wrap(checkout, checkout.connection, Connection.class, null, NONE);
     }
 
-    private static Object wrap(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent) {
-        TenantHandles handler = new TenantHandles(checkout, delegate, type, parent);
+    private static final int[] NONE = new int[0];
+
+    private static Object wrap(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent,
+            int[] tenantParameters) {
+        TenantHandles handler = new TenantHandles(checkout, delegate, type, parent, tenantParameters);
         Object proxy;
         try {
             proxy = CONSTRUCTORS.get(type).invoke(handler);
@@ -107,9 +114,10 @@ final class TenantHandles implements InvocationHandler {
         }
         checkOwner(method);
         switch (kind) {
-            case SQL:
-                guard((String) args[0]);
-                return wrapResult(call(method, args));
+            case SQL: {
+                int[] bound = guard(args);
+                return wrapResult(call(method, args), bound);
+            }
             case SESSION:
                 checkout.settingsChanged();
                 return call(method, args);
@@ -118,6 +126,10 @@ final class TenantHandles implements InvocationHandler {
             case LOCAL:
                 return local(method, args);
             default:
+                if (tenantParameters.length > 0 && args != null && args.length > 0 && args[0] instanceof Integer index
+                        && method.getName().startsWith("set")) {
+                    checkTenantParameter(method, index, args);
+                }
                 Class<?> returned = method.getReturnType();
                 // most calls are a row's getString, getLong, next: nothing to wrap
                 return returned.isPrimitive() || returned == String.class ? call(method, args)
@@ -151,6 +163,49 @@ final class TenantHandles implements InvocationHandler {
         throw new IsolationViolationException(what + " was called while tenant \"" + bound + "\" is bound, on a"
                 + " connection of tenant \"" + owner + "\"; nothing was sent. Get a connection from the DataSource"
                 + " while the tenant that uses it is bound.");
+    }
+
+    /**
+     * Checks the SQL of {@code args[0]} and, on the FIELD model, replaces it with its rewriting; returns
+     * the placeholders that bind the tenant column.
+     */
+    private int[] guard(Object[] args) {
+        String sql = (String) args[0];
+        guard(sql);
+        FieldStatements statements = checkout.statements;
+        if (statements == null) {
+            return NONE;
+        }
+        FieldRewriter.Rewrite rewrite = statements.rewrite(sql);
+        TenantId tenant = checkout.target.tenant();
+        for (String literal : rewrite.tenantLiterals()) {
+            if (!literal.equalsIgnoreCase(tenant.value())) {
+                throw new IsolationViolationException("Refused an INSERT that gives the "
+                        + statements.catalogue().tenantColumn() + " column the value '" + literal + "' while tenant \""
+                        + tenant + "\" is bound; nothing was sent. Leave the column out: Tenantry fills it with the"
+                        + " bound tenant.");
+            }
+        }
+        args[0] = rewrite.sql();
+        return rewrite.tenantParameters();
+    }
+
+    private void checkTenantParameter(Method method, int index, Object[] args) {
+        boolean tenantColumn = false;
+        for (int parameter : tenantParameters) {
+            tenantColumn |= parameter == index;
+        }
+        if (!tenantColumn) {
+            return;
+        }
+        TenantId tenant = checkout.target.tenant();
+        Object value = args.length > 1 && !method.getName().equals("setNull") ? args[1] : null;
+        if (value == null || !value.toString().equalsIgnoreCase(tenant.value())) {
+            throw new IsolationViolationException("Refused " + method.getName() + "(" + index + ", ...): parameter "
+                    + index + " gives the tenant column, and its value " + (value == null ? "null" : "'" + value + "'")
+                    + " is not the bound tenant \"" + tenant + "\". Leave the column out of the INSERT: Tenantry"
+                    + " fills it with the bound tenant.");
+        }
     }
 
     private void guard(String sql) {
@@ -191,7 +246,7 @@ final class TenantHandles implements InvocationHandler {
             case "getStatement":
                 return parent;
             case "getSchema":
-                return checkout.target.schemaModel() ? checkout.target.schema() : call(method, args);
+                return checkout.target.schema() != null ? checkout.target.schema() : call(method, args);
             case "setSchema":
                 setSchema((String) args[0]);
                 return null;
@@ -219,7 +274,7 @@ final class TenantHandles implements InvocationHandler {
     }
 
     private void setSchema(String schema) throws Throwable {
-        if (!checkout.target.schemaModel()) {
+        if (checkout.target.schema() == null) {
             // every schema of a tenant database is the tenant's; the changed search_path is reset on return
             ((Connection) delegate).setSchema(schema);
             checkout.settingsChanged();
@@ -240,23 +295,27 @@ final class TenantHandles implements InvocationHandler {
     }
 
     private @Nullable Object wrapResult(@Nullable Object result) {
+        return wrapResult(result, NONE);
+    }
+
+    private @Nullable Object wrapResult(@Nullable Object result, int[] bound) {
         if (result == null || result == delegate) {
             return result == delegate ? self : null;
         }
         if (result instanceof ResultSet) {
-            return wrap(checkout, result, ResultSet.class, statementOf());
+            return wrap(checkout, result, ResultSet.class, statementOf(), NONE);
         }
         if (result instanceof CallableStatement) {
-            return wrap(checkout, result, CallableStatement.class, self);
+            return wrap(checkout, result, CallableStatement.class, self, bound);
         }
         if (result instanceof PreparedStatement) {
-            return wrap(checkout, result, PreparedStatement.class, self);
+            return wrap(checkout, result, PreparedStatement.class, self, bound);
         }
         if (result instanceof Statement) {
-            return wrap(checkout, result, Statement.class, self);
+            return wrap(checkout, result, Statement.class, self, NONE);
         }
         if (result instanceof DatabaseMetaData) {
-            return wrap(checkout, result, DatabaseMetaData.class, self);
+            return wrap(checkout, result, DatabaseMetaData.class, self, NONE);
         }
         if (result instanceof Connection) {
             return connectionProxy();

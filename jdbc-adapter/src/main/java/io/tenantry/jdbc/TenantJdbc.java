@@ -57,6 +57,9 @@ public final class TenantJdbc implements AutoCloseable {
     /** The default prefix of tenant roles: tenant {@code acme}'s role in database {@code app} is {@code tenant_acme~app}. */
     public static final String DEFAULT_ROLE_PREFIX = "tenant_";
 
+    /** The default tenant column of the FIELD model's shared tables. */
+    public static final String DEFAULT_TENANT_COLUMN = "tenant_id";
+
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
     private final JdbcRouting routing;
@@ -69,12 +72,18 @@ public final class TenantJdbc implements AutoCloseable {
             throw new IllegalStateException("No store is configured: add .store(\"main\", JdbcStore.builder(url)"
                     + ".build()) to the TenantJdbc builder.");
         }
+        if (!builder.rowLevelSecurity && !builder.sqlRewriting) {
+            throw new IllegalStateException("Both walls of the FIELD model are off: with sqlRewriting(false), keep"
+                    + " rowLevelSecurity(true), or nothing would confine tenants on shared tables.");
+        }
+        FieldModel field = new FieldModel(builder.sharedSchema, builder.tenantColumn, builder.tenantTables,
+                builder.rowLevelSecurity, builder.sqlRewriting, builder.sharedMigrations, builder.rolePrefix);
         this.routing = new JdbcRouting(Objects.requireNonNull(builder.directory, "directory"),
                 Objects.requireNonNull(builder.router, "router"), builder.stores, builder.schemaPrefix,
-                builder.rolePrefix);
+                builder.rolePrefix, field);
         this.pools = new TenantPools(builder.connectionBudget, builder.maxPools, builder.resetOnReturn);
         this.dataSource = new RoutingDataSource(routing, pools);
-        this.provisioning = new JdbcProvisioning(routing, List.copyOf(builder.migrations));
+        this.provisioning = new JdbcProvisioning(routing, List.copyOf(builder.migrations), field.sharedMigrations);
     }
 
     /** Starts a builder. */
@@ -174,6 +183,12 @@ public final class TenantJdbc implements AutoCloseable {
         private int connectionBudget = 100;
         private int maxPools = 200;
         private boolean resetOnReturn = true;
+        private String tenantColumn = DEFAULT_TENANT_COLUMN;
+        private final Set<String> tenantTables = new java.util.LinkedHashSet<>();
+        private String sharedSchema = "public";
+        private final List<String> sharedMigrations = new ArrayList<>();
+        private boolean rowLevelSecurity = true;
+        private boolean sqlRewriting = true;
 
         private Builder() {
         }
@@ -276,10 +291,87 @@ public final class TenantJdbc implements AutoCloseable {
         }
 
         /**
+         * Sets the tenant column of the FIELD model's shared tables (default
+         * {@value TenantJdbc#DEFAULT_TENANT_COLUMN}), as PostgreSQL stores its name (unquoted names are
+         * lower case). Tenant code never sees it: {@code SELECT *} leaves it out, inserts fill it, and
+         * assigning it is refused.
+         *
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder tenantColumn(String column) {
+            Objects.requireNonNull(column, "column");
+            if (column.isBlank()) {
+                throw new IllegalArgumentException("The tenant column must not be blank");
+            }
+            this.tenantColumn = column;
+            return this;
+        }
+
+        /**
+         * Declares the FIELD model's tenant tables. By default they are discovered: every table and view
+         * of the shared schema with the tenant column. Once declared, exactly these are tenant tables, and
+         * provisioning fails if one lacks the column; the others are shared (read-only for tenants).
+         */
+        public Builder tenantTables(String... tables) {
+            for (String table : tables) {
+                tenantTables.add(Objects.requireNonNull(table, "table"));
+            }
+            return this;
+        }
+
+        /** Sets the schema of the FIELD model's shared tables in each shared database (default {@code public}). */
+        public Builder sharedSchema(String schema) {
+            Objects.requireNonNull(schema, "schema");
+            if (schema.isBlank() || schema.startsWith("pg_")) {
+                throw new IllegalArgumentException("Invalid shared schema \"" + schema + "\"");
+            }
+            this.sharedSchema = schema;
+            return this;
+        }
+
+        /**
+         * Adds Flyway locations of the migrations that create the FIELD model's shared tables, run by
+         * {@link JdbcProvisioning} once per shared database, in the shared schema, before it prepares the
+         * tables (tenant-scoped keys, row-level security). Without them, the tables must exist already.
+         */
+        public Builder sharedMigrations(String... locations) {
+            for (String location : locations) {
+                if (!sharedMigrations.contains(Objects.requireNonNull(location, "location"))) {
+                    sharedMigrations.add(location);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Sets whether the FIELD model's tenant tables get PostgreSQL row-level security as a second wall
+         * (default true): a policy whose {@code USING} and {@code WITH CHECK} compare the tenant column
+         * with the bound tenant, enabled and forced, so that even SQL Tenantry did not rewrite (a view,
+         * a function) sees and writes the tenant's rows only. Provisioning applies the change either way.
+         */
+        public Builder rowLevelSecurity(boolean enabled) {
+            this.rowLevelSecurity = enabled;
+            return this;
+        }
+
+        /**
+         * Sets whether the FIELD model rewrites tenant SQL (default true). Turn it off only to diagnose a
+         * statement, or to run with row-level security alone: then {@code SELECT *} shows the tenant
+         * column, and confinement rests on the policies.
+         *
+         * @see #rowLevelSecurity(boolean)
+         */
+        public Builder sqlRewriting(boolean enabled) {
+            this.sqlRewriting = enabled;
+            return this;
+        }
+
+        /**
          * Builds the adapter. No connection is opened until the first use.
          *
          * @throws NullPointerException if the directory or router is missing
-         * @throws IllegalStateException if no store is configured
+         * @throws IllegalStateException if no store is configured, or both row-level security and SQL
+         *     rewriting are off
          */
         public TenantJdbc build() {
             return new TenantJdbc(this);
