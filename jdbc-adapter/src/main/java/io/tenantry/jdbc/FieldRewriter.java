@@ -100,10 +100,10 @@ final class FieldRewriter {
             // a statement reaches a table's rows only by naming it: nothing here to confine
             return Rewrite.unchanged(sql);
         }
-        String canonical = FieldSql.canonical(sql, tokens);
+        FieldSql.Canonical canonical = FieldSql.canonical(sql, tokens);
         Statement statement;
         try {
-            statement = CCJSqlParserUtil.parse(canonical);
+            statement = CCJSqlParserUtil.parse(canonical.text());
         } catch (JSQLParserException | RuntimeException e) {
             throw FieldSql.refused(sql, "it names a tenant table, and Tenantry's SQL parser (JSqlParser) cannot read"
                     + " it, so it cannot be confined to the tenant. Write it in standard PostgreSQL; quote column"
@@ -120,8 +120,8 @@ final class FieldRewriter {
         FieldCheck walk = new FieldCheck(this, sql, writes.confined());
         walk.wrapReads(statement);
         walk.verify(statement);
-        return new Rewrite(numberedToPlain(sql, statement, walk.parameters()), writes.tenantParameters(),
-                writes.tenantLiterals());
+        return new Rewrite(FieldSql.restore(numberedToPlain(sql, statement, walk.parameters()), canonical),
+                writes.tenantParameters(), writes.tenantLiterals());
     }
 
     /** Returns whether any word of the statement is the name of a tenant table. */

@@ -21,12 +21,26 @@ final class FieldSql {
     private FieldSql() {
     }
 
+    /** The prefix of the stand-ins for quoted collation names, which the parser cannot read. */
+    static final String COLLATION = "tenantry_collation_";
+
+    /**
+     * SQL in the canonical form.
+     *
+     * @param text the text to parse
+     * @param collations the quoted collation names, which {@code text} holds as {@code tenantry_collation_<n>}
+     *     (the parser reads {@code COLLATE C} but not {@code COLLATE "C"}); {@link #restore} puts them back
+     */
+    record Canonical(String text, List<String> collations) {
+    }
+
     /**
      * Returns {@code sql} in the canonical form, and refuses what the FIELD model cannot confine at the
      * level of words: positional {@code $n} parameters and the sequence functions.
      */
-    static String canonical(String sql, List<Token> tokens) {
+    static Canonical canonical(String sql, List<Token> tokens) {
         StringBuilder out = new StringBuilder(sql.length() + 16);
+        List<String> collations = new java.util.ArrayList<>();
         int end = 0;
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
@@ -35,7 +49,14 @@ final class FieldSql {
             }
             switch (token.kind()) {
                 case STRING -> out.append(standardString(sql, token));
-                case QUOTED_IDENTIFIER -> out.append(JdbcNames.quote(token.value()));
+                case QUOTED_IDENTIFIER -> {
+                    if (i > 0 && tokens.get(i - 1).is("collate")) {
+                        out.append(COLLATION).append(collations.size());
+                        collations.add(token.value());
+                    } else {
+                        out.append(JdbcNames.quote(token.value()));
+                    }
+                }
                 case PARAMETER -> throw refused(sql, "it uses the positional parameter " + token.text() + ", which the"
                         + " JDBC driver does not bind. Use ? placeholders");
                 case IDENTIFIER -> {
@@ -50,7 +71,24 @@ final class FieldSql {
             }
             end = token.start() + token.text().length();
         }
-        return out.toString();
+        return new Canonical(out.toString(), collations);
+    }
+
+    /** Puts the quoted collation names of {@code canonical} back into {@code printed}, the parser's output. */
+    static String restore(String printed, Canonical canonical) {
+        if (canonical.collations().isEmpty()) {
+            return printed;
+        }
+        StringBuilder out = new StringBuilder(printed.length());
+        int copied = 0;
+        for (Token token : SqlLexer.tokens(printed)) {
+            if (token.kind() == Kind.IDENTIFIER && token.value().startsWith(COLLATION)) {
+                int n = Integer.parseInt(token.value().substring(COLLATION.length()));
+                out.append(printed, copied, token.start()).append(JdbcNames.quote(canonical.collations().get(n)));
+                copied = token.start() + token.text().length();
+            }
+        }
+        return out.append(printed, copied, printed.length()).toString();
     }
 
     private static String standardString(String sql, Token token) {

@@ -24,7 +24,12 @@ abstract class JdbcContractStage extends IsolationContract {
     @BeforeAll
     void start() {
         fixture = fixture();
-        store = new JdbcKeyValueStore(fixture.dataSource());
+        store = new JdbcKeyValueStore(fixture.dataSource(), conflictTarget());
+    }
+
+    /** What the store's upsert names as its conflict target. */
+    String conflictTarget() {
+        return "(k)";
     }
 
     @AfterAll

@@ -30,6 +30,9 @@ final class JdbcFixture implements AutoCloseable {
     /** Creates {@code items(k text primary key, v text not null)} in each tenant's schema or database. */
     static final String MIGRATIONS = "classpath:db/tenant-test";
 
+    /** Creates the shared {@code items(tenant_id text, k text primary key, v text not null)} of the FIELD model. */
+    static final String SHARED_MIGRATIONS = "classpath:db/field-test";
+
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     final PostgresServer server = PostgresServer.get();
@@ -48,7 +51,8 @@ final class JdbcFixture implements AutoCloseable {
         TenantJdbc.Builder builder = TenantJdbc.builder().store("main", store).directory(directory)
                 .router(TenantRouter.builder().otherwise(placement).build())
                 .rolePrefix("r" + PREFIXES.incrementAndGet() + "_")
-                .migrations(MIGRATIONS);
+                .migrations(MIGRATIONS)
+                .sharedMigrations(SHARED_MIGRATIONS);
         customizer.accept(builder);
         this.jdbc = builder.build();
         jdbc.provisioning().ensureAll(tenants, 4).throwIfFailed();
@@ -84,12 +88,31 @@ final class JdbcFixture implements AutoCloseable {
         return new JdbcFixture(Placement.database("main", prefix), "postgres", tenants, store, customizer);
     }
 
+    /** Tenants on the shared tables (FIELD model) of a new database, the store logging in as a non-superuser. */
+    static JdbcFixture shared(String hint) {
+        return shared(hint, TENANTS, b -> { });
+    }
+
+    static JdbcFixture shared(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer) {
+        return shared(hint, tenants, customizer, PostgresServer.get().appStore());
+    }
+
+    static JdbcFixture shared(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer,
+            JdbcStore store) {
+        String database = PostgresServer.get().freshDatabase(hint);
+        return new JdbcFixture(Placement.field("main", database), database, tenants, store, customizer);
+    }
+
     DataSource dataSource() {
         return jdbc.dataSource();
     }
 
     boolean schemaModel() {
         return placement.model() == io.tenantry.IsolationModel.COLLECTION;
+    }
+
+    boolean fieldModel() {
+        return placement.model() == io.tenantry.IsolationModel.FIELD;
     }
 
     /**
@@ -107,8 +130,10 @@ final class JdbcFixture implements AutoCloseable {
     /** Returns the rows of {@code tenant}'s items, read as the superuser bypassing Tenantry, as "k=v" strings. */
     List<String> itemsOf(TenantId tenant) {
         List<String> rows = new ArrayList<>();
-        try (Connection c = adminConnection(tenant); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT k, v FROM items ORDER BY k")) {
+        String sql = fieldModel() ? "SELECT k, v FROM items WHERE tenant_id = '" + tenant + "' ORDER BY k"
+                : "SELECT k, v FROM items ORDER BY k";
+        try (Connection c = fieldModel() ? server.admin(sharedDatabase).getConnection() : adminConnection(tenant);
+                Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {
                 rows.add(r.getString(1) + "=" + r.getString(2));
             }
@@ -120,9 +145,18 @@ final class JdbcFixture implements AutoCloseable {
 
     /**
      * A connection to {@code tenant}'s database outside Tenantry: as the superuser set to the tenant's
-     * role and schema on the schema model, as the store's login role (the database's owner) otherwise.
+     * role and schema on the schema model, to the shared tables' role and the tenant's setting on the
+     * FIELD model (inserts take the tenant as the column's default), as the store's login role (the
+     * database's owner) otherwise.
      */
     Connection adminConnection(TenantId tenant) throws SQLException {
+        if (fieldModel()) {
+            Connection c = server.admin(sharedDatabase).getConnection();
+            try (Statement s = c.createStatement()) {
+                s.execute(targetOf(tenant).switchSql());
+            }
+            return c;
+        }
         if (!schemaModel()) {
             return JdbcProvisioning.unpooled(server.appStore(), jdbc.databaseName(tenant)).getConnection();
         }

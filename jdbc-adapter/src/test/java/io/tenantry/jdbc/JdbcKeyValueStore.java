@@ -18,14 +18,25 @@ import javax.sql.DataSource;
 final class JdbcKeyValueStore implements TenantScopedStore {
 
     private final DataSource dataSource;
+    private final String conflictTarget;
 
     JdbcKeyValueStore(DataSource dataSource) {
+        this(dataSource, "(k)");
+    }
+
+    /**
+     * @param conflictTarget what the upsert names: {@code (k)}, or {@code ON CONSTRAINT items_pkey} where
+     *     nothing rewrites the SQL and the key is {@code (tenant_id, k)} (row-level security alone)
+     */
+    JdbcKeyValueStore(DataSource dataSource, String conflictTarget) {
         this.dataSource = dataSource;
+        this.conflictTarget = conflictTarget;
     }
 
     @Override
     public void write(String key, String value) {
-        update("INSERT INTO items (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, value);
+        update("INSERT INTO items (k, v) VALUES (?, ?) ON CONFLICT " + conflictTarget + " DO UPDATE SET v = excluded.v",
+                key, value);
     }
 
     @Override
