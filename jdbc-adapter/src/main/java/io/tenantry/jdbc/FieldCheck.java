@@ -54,6 +54,11 @@ final class FieldCheck {
         }
     };
 
+    /** The fields the walks read on a node of {@code type}; for the completeness test. */
+    static List<Field> walkedFields(Class<?> type) {
+        return FIELDS.get(type);
+    }
+
     private final FieldRewriter rewriter;
     private final String sql;
     private final Set<Table> confined;
