@@ -67,6 +67,8 @@ final class FieldRewriter {
     private static final Set<String> REWRITTEN = Set.of("select", "with", "values", "table", "insert", "update",
             "delete", "merge");
 
+    private static final Set<String> WRITES = Set.of("insert", "update", "delete", "merge");
+
     final FieldCatalogue catalogue;
     private final Map<String, Expression> tenantValues = new ConcurrentHashMap<>();
 
@@ -124,15 +126,23 @@ final class FieldRewriter {
                 writes.tenantParameters(), writes.tenantLiterals());
     }
 
-    /** Returns whether any word of the statement is the name of a tenant table. */
+    /**
+     * Returns whether any word of the statement is the name of a tenant table, or of a shared table in a
+     * statement that writes somewhere.
+     */
     private boolean namesTenantTable(List<Token> tokens) {
+        boolean writes = false;
+        boolean shared = false;
         for (Token token : tokens) {
-            if ((token.kind() == Kind.IDENTIFIER || token.kind() == Kind.QUOTED_IDENTIFIER)
-                    && catalogue.tenantTables().containsKey(token.value())) {
-                return true;
+            if (token.kind() == Kind.IDENTIFIER || token.kind() == Kind.QUOTED_IDENTIFIER) {
+                if (catalogue.tenantTables().containsKey(token.value())) {
+                    return true;
+                }
+                shared |= catalogue.sharedTables().contains(token.value());
+                writes |= token.kind() == Kind.IDENTIFIER && WRITES.contains(token.value());
             }
         }
-        return false;
+        return writes && shared;
     }
 
     /** The tenant table a name written in SQL ({@code cards}, {@code "Cards"}, {@code public.cards}) means, or null. */

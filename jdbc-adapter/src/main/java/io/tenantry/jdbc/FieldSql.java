@@ -94,15 +94,24 @@ final class FieldSql {
     private static String standardString(String sql, Token token) {
         String text = token.text();
         char first = text.charAt(0);
+        String value;
         if (first == '\'') {
-            return text;
-        }
-        if (first == '$') {
+            value = text.substring(1, text.length() - 1).replace("''", "'");
+        } else if (first == '$') {
             int tag = text.indexOf('$', 1) + 1;
-            return quoteString(text.substring(tag, text.length() - tag));
+            value = text.substring(tag, text.length() - tag);
+        } else if ((first == 'e' || first == 'E') && text.charAt(1) == '\'') {
+            value = unescape(sql, text.substring(2, text.length() - 1));
+        } else {
+            value = null;
         }
-        if ((first == 'e' || first == 'E') && text.charAt(1) == '\'') {
-            return quoteString(unescape(sql, text.substring(2, text.length() - 1)));
+        if (value != null) {
+            if (value.contains("\\'")) {
+                // JSqlParser ends a literal at a backslash and a quote, where PostgreSQL reads on
+                throw refused(sql, "a string literal holds a backslash followed by a quote, which Tenantry's SQL parser"
+                        + " reads differently from PostgreSQL. Bind the value as a ? parameter");
+            }
+            return quoteString(value);
         }
         throw refused(sql, "the FIELD model reads standard '...', E'...' and dollar-quoted strings only, not "
                 + text.substring(0, Math.min(3, text.length())).toUpperCase(Locale.ROOT) + "... Write the string as"
