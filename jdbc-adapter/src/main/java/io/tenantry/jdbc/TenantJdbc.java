@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * when it was obtained, on whichever store and model the {@link TenantRouter} places that tenant:
  *
  * <ul>
+ *   <li>{@link Placement#field(String, String)}: shared tables with a tenant column; every statement is
+ *       rewritten so that it reads and writes the tenant's rows only, and PostgreSQL's row-level
+ *       security holds the same line as a second wall (see {@link Builder#tenantColumn(String)});
  *   <li>{@link Placement#schema(String, String)}: a schema per tenant in a shared database; each
  *       connection is switched to the tenant's schema and to the tenant's own role, which has rights
  *       on that schema only, so even a schema-qualified name of another tenant fails in PostgreSQL;
