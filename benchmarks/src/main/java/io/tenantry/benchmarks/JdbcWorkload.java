@@ -27,15 +27,19 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One isolation model of {@link JdbcWorkloadComparison}, set up: its tenants provisioned by Tenantry,
- * each with an {@code items} table filled outside Tenantry the way a migration would, and the two
- * sides that reach them.
+ * each with an {@code items} table filled outside Tenantry the way a migration would (on the FIELD
+ * models one shared {@code items} table with a {@code tenant_id} column, holding every tenant's rows),
+ * and the two sides that reach them.
  *
  * <ul>
  *   <li>The raw side is what a team writes without Tenantry. Schema models: one HikariCP pool on the
  *       shared database and {@code connection.setSchema(tenantSchema)} on every checkout (or a
  *       {@code SET search_path} statement), as the same login role, without switching roles and
  *       without resetting anything on return. Database model: a HikariCP pool per tenant database, kept
- *       in a {@link ConcurrentHashMap}.
+ *       in a {@link ConcurrentHashMap}. FIELD models: one pool on the shared database, statements that
+ *       name the tenant themselves ({@code WHERE tenant_id = ? AND id = ?}), as {@link
+ *       BenchPostgres#RAW_USER}, to which the row-level security Tenantry forces on the table does not
+ *       apply.
  *   <li>The Tenantry side binds the tenant with {@link TenantContext#callAs} and takes a connection
  *       from {@link TenantJdbc#dataSource()}.
  * </ul>
@@ -51,7 +55,15 @@ final class JdbcWorkload implements AutoCloseable {
         /** Schema per tenant with {@code resetOnReturn(false)}: a connection is switched at checkout only. */
         SCHEMA_KEEP,
         /** Database per tenant. */
-        DATABASE;
+        DATABASE,
+        /** Shared tables with a tenant column, Tenantry's defaults: SQL rewriting and row-level security. */
+        FIELD,
+        /** The same with {@code resetOnReturn(false)}: a connection is switched at checkout only. */
+        FIELD_KEEP,
+        /** Shared tables, SQL rewriting alone ({@code rowLevelSecurity(false)}). */
+        FIELD_RLS_OFF,
+        /** Shared tables, row-level security alone ({@code sqlRewriting(false)}). */
+        FIELD_RLS_ONLY;
 
         /** Returns the name on the command line and in the report: {@code schema}, {@code schema-keep}, ... */
         String label() {
@@ -59,7 +71,11 @@ final class JdbcWorkload implements AutoCloseable {
         }
 
         boolean schemas() {
-            return this != DATABASE;
+            return this == SCHEMA || this == SCHEMA_KEEP;
+        }
+
+        boolean field() {
+            return this == FIELD || this == FIELD_KEEP || this == FIELD_RLS_OFF || this == FIELD_RLS_ONLY;
         }
     }
 
@@ -103,6 +119,10 @@ final class JdbcWorkload implements AutoCloseable {
         if (model.schemas()) {
             server.recreateDatabase(SHARED_DATABASE);
             placement = Placement.schema("main", SHARED_DATABASE);
+        } else if (model.field()) {
+            server.recreateDatabase(SHARED_DATABASE);
+            createSharedTable(server, ids, rows);
+            placement = Placement.field("main", SHARED_DATABASE);
         } else {
             server.dropDatabases(DATABASE_PREFIX);
             placement = Placement.database("main", DATABASE_PREFIX);
@@ -115,19 +135,33 @@ final class JdbcWorkload implements AutoCloseable {
                 .directory(TenantDirectory.caching(TenantDirectory.inMemory(entries.toArray(new Tenant[0]))).build())
                 .router(TenantRouter.builder().otherwise(placement).build())
                 .connectionBudget(Math.max(100, (tenantCount + 1) * poolSize))
-                .resetOnReturn(model != Model.SCHEMA_KEEP)
+                .resetOnReturn(model != Model.SCHEMA_KEEP && model != Model.FIELD_KEEP)
+                .rowLevelSecurity(model != Model.FIELD_RLS_OFF)
+                .sqlRewriting(model != Model.FIELD_RLS_ONLY)
                 .build();
         this.tables = new JdbcOperation.Table[tenantCount];
+        JdbcOperation.Table[] rawTables = new JdbcOperation.Table[tenantCount];
         String[] physical = new String[tenantCount];
         for (int i = 0; i < tenantCount; i++) {
             jdbc.provisioning().ensure(ids[i]);
+            tables[i] = new JdbcOperation.Table(rows);
+            rawTables[i] = model.field() ? tables[i].naming(ids[i].value()) : tables[i];
+            if (model.field()) {
+                continue;
+            }
             physical[i] = model.schemas() ? jdbc.schemaName(ids[i]).orElseThrow() : jdbc.databaseName(ids[i]);
             createTable(server, ids[i], physical[i], rows);
-            tables[i] = new JdbcOperation.Table(rows);
         }
 
-        if (model.schemas()) {
-            HikariDataSource pool = rawPool(server, SHARED_DATABASE, poolSize);
+        if (model.field()) {
+            HikariDataSource pool = rawPool(server, SHARED_DATABASE, BenchPostgres.RAW_USER, poolSize);
+            this.raw = (tenant, work) -> {
+                try (Connection c = pool.getConnection()) {
+                    return work.run(c, rawTables[tenant]);
+                }
+            };
+        } else if (model.schemas()) {
+            HikariDataSource pool = rawPool(server, SHARED_DATABASE, BenchPostgres.LOGIN_USER, poolSize);
             if (rawSetsSearchPath) {
                 String[] setSearchPath = new String[tenantCount];
                 for (int i = 0; i < tenantCount; i++) {
@@ -152,7 +186,8 @@ final class JdbcWorkload implements AutoCloseable {
         } else {
             Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
             this.raw = (tenant, work) -> {
-                try (Connection c = pools.computeIfAbsent(physical[tenant], db -> rawPool(server, db, poolSize))
+                try (Connection c = pools.computeIfAbsent(physical[tenant],
+                        db -> rawPool(server, db, BenchPostgres.LOGIN_USER, poolSize))
                         .getConnection()) {
                     return work.run(c, tables[tenant]);
                 }
@@ -165,8 +200,8 @@ final class JdbcWorkload implements AutoCloseable {
             }
         });
         for (int i = 0; i < tenantCount; i++) {
-            checkSeesOwnRows(raw, "raw", i, ids[i]);
-            checkSeesOwnRows(tenantry, "Tenantry", i, ids[i]);
+            checkSeesOwnRows(raw, "raw", i, ids[i], rawTables[i]);
+            checkSeesOwnRows(tenantry, "Tenantry", i, ids[i], tables[i]);
         }
     }
 
@@ -212,6 +247,27 @@ final class JdbcWorkload implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the FIELD model's shared table in the shared database outside Tenantry, as the shared
+     * migrations would, as the login role (its owner), and fills it with every tenant's rows; its primary
+     * key leads with the tenant column already, as provisioning would make it. Provisioning then adds the
+     * tenant column's default and, unless turned off, row-level security.
+     */
+    private static void createSharedTable(BenchPostgres server, TenantId[] tenants, int rows) {
+        try (Connection c = server.login(SHARED_DATABASE).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items (tenant_id text NOT NULL, id bigint NOT NULL, tenant_note text, v int,"
+                    + " payload text, PRIMARY KEY (tenant_id, id))");
+            for (TenantId tenant : tenants) {
+                s.execute("INSERT INTO items SELECT '" + tenant + "', g, 'note of " + tenant + " #' || g,"
+                        + " (g % 1000)::int, repeat('x', 200) FROM generate_series(0, " + (rows - 1) + ") g");
+            }
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON items TO " + BenchPostgres.RAW_USER);
+            s.execute("ANALYZE items");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the shared table: " + e.getMessage(), e);
+        }
+    }
+
     /** Returns the tenant's role: the one provisioning granted CREATE on the schema to, other than its owner. */
     private static String tenantRole(Connection c, String schema) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT r.rolname FROM pg_namespace n"
@@ -227,18 +283,26 @@ final class JdbcWorkload implements AutoCloseable {
         }
     }
 
-    /** Fails unless {@code side} reaches the tenant's own table: both sides must measure the same work. */
-    private static void checkSeesOwnRows(Side side, String name, int tenant, TenantId id) {
+    /**
+     * Fails unless {@code side} reaches the tenant's own rows, and only those: both sides must measure the
+     * same work.
+     */
+    private static void checkSeesOwnRows(Side side, String name, int tenant, TenantId id, JdbcOperation.Table seen) {
         String expected = "note of " + id + " #0";
         try {
             side.run(tenant, (c, table) -> {
-                try (PreparedStatement p = c.prepareStatement("SELECT tenant_note FROM items WHERE id = 0");
-                        ResultSet r = p.executeQuery()) {
-                    String seen = r.next() ? r.getString(1) : null;
-                    if (!expected.equals(seen)) {
-                        throw new IllegalStateException("The " + name + " side read \"" + seen + "\" for tenant " + id);
+                try (PreparedStatement p = c.prepareStatement(seen.tenant == null
+                        ? "SELECT tenant_note FROM items WHERE id = 0"
+                        : "SELECT tenant_note FROM items WHERE tenant_id = ? AND id = 0")) {
+                    seen.bindTenant(p);
+                    try (ResultSet r = p.executeQuery()) {
+                        String note = r.next() ? r.getString(1) : null;
+                        if (!expected.equals(note) || r.next()) {
+                            throw new IllegalStateException("The " + name + " side read \"" + note + "\" or more"
+                                    + " than one row for tenant " + id);
+                        }
+                        return 1;
                     }
-                    return 1;
                 }
             });
         } catch (SQLException e) {
@@ -246,9 +310,9 @@ final class JdbcWorkload implements AutoCloseable {
         }
     }
 
-    /** A raw HikariCP pool with the settings Tenantry gives its own pools, on {@code database}. */
-    private HikariDataSource rawPool(BenchPostgres server, String database, int poolSize) {
-        PGSimpleDataSource driver = server.dataSource(database, BenchPostgres.LOGIN_USER, BenchPostgres.LOGIN_PASSWORD);
+    /** A raw HikariCP pool with the settings Tenantry gives its own pools, on {@code database}, as {@code user}. */
+    private HikariDataSource rawPool(BenchPostgres server, String database, String user, int poolSize) {
+        PGSimpleDataSource driver = server.dataSource(database, user, BenchPostgres.LOGIN_PASSWORD);
         driver.setApplicationName(RAW_APPLICATION);
         HikariConfig config = new HikariConfig();
         config.setPoolName("raw:" + database);

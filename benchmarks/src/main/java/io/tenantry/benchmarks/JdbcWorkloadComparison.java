@@ -23,9 +23,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Whole-workload comparison of raw JDBC and Tenantry against the same PostgreSQL 17 in one run, on
  * the schema-per-tenant model (Tenantry's default, and with {@code resetOnReturn(false)}:
- * {@code schema-keep}) and the database-per-tenant model (see {@link JdbcWorkload} for what each side
- * does). Five operations, each a separate line: point select, range select of 50 rows, insert,
- * update by primary key and a batch insert of 50 rows. Every operation takes a connection for a
+ * {@code schema-keep}), the database-per-tenant model, and the FIELD model of shared tables with a
+ * tenant column ({@code field}: SQL rewriting and row-level security, Tenantry's default;
+ * {@code field-keep}: the same with {@code resetOnReturn(false)}; {@code field-rls-off}: rewriting
+ * alone; {@code field-rls-only}: row-level security alone); see {@link JdbcWorkload} for what each side
+ * does. Five operations, each a separate line: point select, range select of 50 rows, insert, update
+ * by primary key and a batch insert of 50 rows. Every operation takes a connection for a
  * random tenant, runs one prepared statement and closes the connection, as {@code JdbcTemplate} does.
  *
  * <p>Rounds run each operation once as a pair of batches, raw and Tenantry, alternating which goes
@@ -47,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * {@code SET search_path} statement instead, the cheapest hand-written switch.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.tenantry.benchmarks.JdbcWorkloadComparison
- *     [--model all|schema,schema-keep,database] [--seconds 30] [--warmup 10] [--threads 1,4] [--tenants 8]
- *     [--rows 5000] [--batch 50] [--pool N] [--raw-switch setschema|search-path]</pre>
+ *     [--model all|schema,schema-keep,database,field,field-keep,field-rls-off,field-rls-only] [--seconds 30]
+ *     [--warmup 10] [--threads 1,4] [--tenants 8] [--rows 5000] [--batch 50] [--pool N]
+ *     [--raw-switch setschema|search-path]</pre>
  *
  * With {@value BenchPostgres#URL_VARIABLE} set to a superuser's JDBC URL it runs against that server
  * instead of the embedded one (it drops and recreates the database {@code bench} and {@code bench_*}).
@@ -68,7 +72,7 @@ public final class JdbcWorkloadComparison {
                     serverVersion(server), options.tenants, options.rows, options.pool, options.batch,
                     options.warmupSeconds, options.seconds, Runtime.getRuntime().availableProcessors(),
                     options.rawSetsSearchPath ? "SET search_path" : "Connection.setSchema");
-            System.out.printf(Locale.ROOT, "%-11s %3s %-18s %10s %10s  %-44s %7s %5s  %-11s %-11s %-11s%n", "model",
+            System.out.printf(Locale.ROOT, "%-14s %3s %-18s %10s %10s  %-44s %7s %5s  %-11s %-11s %-11s%n", "model",
                     "thr", "operation", "raw ops/s", "tenantry/s", "ratio T/raw: median [p10 .. p90] (min .. max)",
                     "overall", "pairs", "wall us/op", "client CPU", serverCpu.available() ? "server CPU" : "");
             for (JdbcWorkload.Model model : options.models) {
@@ -179,7 +183,7 @@ public final class JdbcWorkloadComparison {
         for (Map.Entry<JdbcOperation, BatchPairs> e : results.entrySet()) {
             BatchPairs pairs = e.getValue();
             double[] ratios = pairs.ratios();
-            System.out.printf(Locale.ROOT, "%-11s %3d %-18s %,10.0f %,10.0f  %-44s %7.3f %5d  %-11s %-11s %-11s%n",
+            System.out.printf(Locale.ROOT, "%-14s %3d %-18s %,10.0f %,10.0f  %-44s %7.3f %5d  %-11s %-11s %-11s%n",
                     model.label(), threads, e.getKey().label(), pairs.rawRate(), pairs.tenantryRate(),
                     BatchPairs.spread(ratios), pairs.ratio(), ratios.length, both(pairs.wallMicros(threads)),
                     both(pairs.clientCpuMicros()), serverCpu ? both(pairs.serverCpuMicros()) : "");
@@ -191,7 +195,7 @@ public final class JdbcWorkloadComparison {
         for (int round = 0; round < rounds; round++) {
             roundRatios[round] = Math.exp(roundRatios[round]);
         }
-        System.out.printf(Locale.ROOT, "%-11s %3d %-18s %10s %10s  %-44s %7.3f %5d%n", model.label(), threads,
+        System.out.printf(Locale.ROOT, "%-14s %3d %-18s %10s %10s  %-44s %7.3f %5d%n", model.label(), threads,
                 "geometric mean", "", "", BatchPairs.spread(roundRatios), Math.exp(logSum / results.size()), rounds);
     }
 
@@ -295,8 +299,8 @@ public final class JdbcWorkloadComparison {
 
         private static IllegalArgumentException usage(String problem) {
             return new IllegalArgumentException(problem + ". Usage: JdbcWorkloadComparison"
-                    + " [--model all|schema,schema-keep,database] [--seconds 30] [--warmup 10] [--threads 1,4]"
-                    + " [--tenants 8] [--rows 5000] [--batch 50] [--pool N]"
+                    + " [--model all|schema,schema-keep,database,field,field-keep,field-rls-off,field-rls-only] [--seconds 30]"
+                    + " [--warmup 10] [--threads 1,4] [--tenants 8] [--rows 5000] [--batch 50] [--pool N]"
                     + " [--raw-switch setschema|search-path]");
         }
     }
