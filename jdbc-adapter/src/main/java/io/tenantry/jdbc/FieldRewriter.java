@@ -159,10 +159,14 @@ final class FieldRewriter {
         if (schema != null && !name(schema).equals(catalogue.schema())) {
             return null;
         }
-        if (table.getDatabaseName() != null && !table.getDatabaseName().isEmpty()) {
-            return null;
-        }
         String name = name(table.getName());
+        boolean known = catalogue.tenantTables().containsKey(name) || catalogue.sharedTables().contains(name);
+        if (known && table.getDatabaseName() != null && !table.getDatabaseName().isEmpty()) {
+            // PostgreSQL reads database.schema.table as the current database's table
+            throw new IsolationViolationException("Refused the table " + table.getFullyQualifiedName() + ", named with"
+                    + " its database: PostgreSQL reads it as the current database's, where Tenantry would not confine"
+                    + " it to the tenant. Drop the database name.");
+        }
         TenantTable tenant = catalogue.tenantTable(name);
         if (tenant != null) {
             return tenant;
