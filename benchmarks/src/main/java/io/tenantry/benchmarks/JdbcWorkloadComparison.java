@@ -299,8 +299,8 @@ public final class JdbcWorkloadComparison {
 
         private static IllegalArgumentException usage(String problem) {
             return new IllegalArgumentException(problem + ". Usage: JdbcWorkloadComparison"
-                    + " [--model all|schema,schema-keep,database,field,field-keep,field-rls-off,field-rls-only] [--seconds 30]"
-                    + " [--warmup 10] [--threads 1,4] [--tenants 8] [--rows 5000] [--batch 50] [--pool N]"
+                    + " [--model all|schema,schema-keep,database,field,field-keep,field-rls-off,field-rls-only]"
+                    + " [--seconds 30] [--warmup 10] [--threads 1,4] [--tenants 8] [--rows 5000] [--batch 50] [--pool N]"
                     + " [--raw-switch setschema|search-path]");
         }
     }
