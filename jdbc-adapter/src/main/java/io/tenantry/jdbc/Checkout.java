@@ -92,11 +92,22 @@ final class Checkout {
 
     private void switchToTenant() throws SQLException {
         StringBuilder sql = new StringBuilder();
-        if (target.switches()) {
+        String wanted = target.sessionKey();
+        if (wanted != null) {
             String current = session.pointsAt();
-            if (!target.switchSql().equals(current)) {
+            if (wanted.equals(current)) {
+                // the same tenant's clean session: nothing to send
+            } else if (target.tenantSql() != null && current != null
+                    && current.startsWith(target.switchSql() + '\u0000')) {
+                // the shared tables' role and schema already: set the tenant only. Not touching search_path
+                // keeps the driver's server-side prepared statements, which it drops when search_path changes.
+                sql.append(target.tenantSql());
+            } else {
                 // a session left pointing at another tenant (no reset on return) loses that tenant's settings too
                 sql.append(current == null ? "" : "RESET ALL; ").append(target.switchSql());
+                if (target.tenantSql() != null) {
+                    sql.append("; ").append(target.tenantSql());
+                }
             }
         }
         if (target.readOnly()) {
@@ -108,8 +119,8 @@ final class Checkout {
                 statement.execute(sql.toString());
             }
         }
-        if (target.switches()) {
-            session.pointsAt(target.switchSql());
+        if (wanted != null) {
+            session.pointsAt(wanted);
         }
     }
 
@@ -168,10 +179,15 @@ final class Checkout {
             dirty = true;
         }
         if (target.switches()) {
-            if (dirty || pools.resetOnReturn) {
+            if (dirty || (pools.resetOnReturn && target.tenantSql() == null)) {
                 // the reset rides one round trip anyway, so it resets every setting, noticed or not
                 sql.append("RESET ALL; RESET ROLE; SET search_path TO ").append(JdbcNames.EMPTY_SCHEMA).append("; ");
                 session.pointsAt(null);
+            } else if (pools.resetOnReturn) {
+                // FIELD: the idle session keeps the shared tables' role and schema, with no tenant, so it
+                // reads and writes no row; the next checkout sets a tenant and search_path stays as it is
+                sql.append("RESET ").append(FieldCatalogue.SETTING).append("; ");
+                session.pointsAt(target.switchSql() + '\u0000');
             }
         } else if (settingsChanged) {
             sql.append("RESET ALL; ");

@@ -10,6 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -67,6 +71,18 @@ final class FieldRewriter {
     private static final Set<String> REWRITTEN = Set.of("select", "with", "values", "table", "insert", "update",
             "delete", "merge");
 
+    /**
+     * Where JSqlParser parses, so that its time-out still bounds a pathological statement: its
+     * one-argument {@code parse} starts a thread per call, which cost more than the parse itself for
+     * short statements. Daemon threads, created on demand and ended after a minute idle.
+     */
+    private static final ExecutorService PARSER = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), task -> {
+                Thread thread = new Thread(task, "tenantry-sql-parser");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "merge");
 
     final FieldCatalogue catalogue;
@@ -105,7 +121,7 @@ final class FieldRewriter {
         FieldSql.Canonical canonical = FieldSql.canonical(sql, tokens);
         Statement statement;
         try {
-            statement = CCJSqlParserUtil.parse(canonical.text());
+            statement = CCJSqlParserUtil.parse(canonical.text(), PARSER, null);
         } catch (JSQLParserException | RuntimeException e) {
             throw FieldSql.refused(sql, "it names a tenant table, and Tenantry's SQL parser (JSqlParser) cannot read"
                     + " it, so it cannot be confined to the tenant. Write it in standard PostgreSQL; quote column"

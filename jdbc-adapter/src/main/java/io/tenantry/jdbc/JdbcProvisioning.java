@@ -186,7 +186,7 @@ public final class JdbcProvisioning {
                 }
                 // as the login role, which owns the shared tables; tenant sessions act as the field role
                 sharedMigrations.migrate(new JdbcTarget(target.tenant(), target.placement(), target.database(),
-                        field.schema, null, false, null), store, alone);
+                        field.schema, null, false, null, null), store, alone);
                 field.catalogueChanged(target, FieldProvisioning.prepare(field, target.database(), c, superuser(c)));
                 preparedShared.add(key);
             } finally {

@@ -19,14 +19,16 @@ import org.jspecify.annotations.Nullable;
  * @param readOnly whether the tenant may only read (its status is read-only)
  * @param switchSql on the schema and FIELD models, what switches a session to the tenant's role,
  *     schema and (FIELD) tenant setting; it also names what a session points at
+ * @param tenantSql on the FIELD model, what sets the tenant on a session already switched to the shared
+ *     tables' role and schema, which every tenant of the database shares
  */
 record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullable String schema,
-        @Nullable String role, boolean readOnly, @Nullable String switchSql) {
+        @Nullable String role, boolean readOnly, @Nullable String switchSql, @Nullable String tenantSql) {
 
     /** A schema-model target, its switch statement composed once. */
     static JdbcTarget schema(TenantId tenant, Placement placement, String schema, String role, boolean readOnly) {
         return new JdbcTarget(tenant, placement, placement.namespace(), schema, role, readOnly,
-                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema));
+                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema), null);
     }
 
     /**
@@ -35,13 +37,13 @@ record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullab
      */
     static JdbcTarget field(TenantId tenant, Placement placement, String schema, String role, boolean readOnly) {
         return new JdbcTarget(tenant, placement, placement.namespace(), schema, role, readOnly,
-                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema) + "; SET "
-                        + FieldCatalogue.SETTING + " TO '" + tenant.value() + "'");
+                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema),
+                "SET " + FieldCatalogue.SETTING + " TO '" + tenant.value() + "'");
     }
 
     /** A database-model target. */
     static JdbcTarget database(TenantId tenant, Placement placement, String database, boolean readOnly) {
-        return new JdbcTarget(tenant, placement, database, null, null, readOnly, null);
+        return new JdbcTarget(tenant, placement, database, null, null, readOnly, null, null);
     }
 
     String store() {
@@ -54,6 +56,14 @@ record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullab
 
     boolean fieldModel() {
         return placement.model() == IsolationModel.FIELD;
+    }
+
+    /**
+     * What a session switched to this target points at: the switch, and on the FIELD model the tenant
+     * after a NUL. A FIELD session whose tenant was reset points at the switch and a NUL alone.
+     */
+    @Nullable String sessionKey() {
+        return tenantSql == null ? switchSql : switchSql + '\u0000' + tenantSql;
     }
 
     /** Whether a session is switched to this target on checkout (schema and FIELD models). */

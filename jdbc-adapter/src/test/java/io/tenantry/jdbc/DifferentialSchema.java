@@ -150,7 +150,8 @@ final class DifferentialSchema {
         StringJoiner union = new StringJoiner(" UNION ALL ");
         for (Table table : ALL) {
             String owner = !table.tenant() ? "'*shared'" : shared ? TENANT_COLUMN : literal(plainOwner);
-            union.add("SELECT " + owner + "::text, '" + table.name() + "' || ROW(" + table.columnList() + ")::text FROM "
+            union.add("SELECT " + owner + "::text, '" + table.name() + "' || ROW(" + table.columnList()
+                    + ")::text FROM "
                     + table.name());
         }
         return union.toString();

@@ -153,7 +153,8 @@ final class JdbcFixture implements AutoCloseable {
         if (fieldModel()) {
             Connection c = server.admin(sharedDatabase).getConnection();
             try (Statement s = c.createStatement()) {
-                s.execute(targetOf(tenant).switchSql());
+                JdbcTarget target = targetOf(tenant);
+                s.execute(target.switchSql() + "; " + target.tenantSql());
             }
             return c;
         }

@@ -31,6 +31,8 @@ class PooledConnectionSafetyProperties {
     private static JdbcFixture schemas;
     private static JdbcFixture lazySchemas;
     private static JdbcFixture databases;
+    private static JdbcFixture shared;
+    private static JdbcFixture lazyShared;
 
     @BeforeAll
     static void start() {
@@ -40,9 +42,13 @@ class PooledConnectionSafetyProperties {
         lazySchemas = JdbcFixture.schemas("pooledlazy", TENANTS, b -> b.connectionBudget(2).resetOnReturn(false),
                 twoConnections);
         databases = JdbcFixture.databases("pooled", TENANTS, b -> b.connectionBudget(2), twoConnections);
-        for (JdbcFixture f : List.of(schemas, lazySchemas, databases)) {
+        shared = JdbcFixture.shared("pooled", TENANTS, b -> b.connectionBudget(2), twoConnections);
+        lazyShared = JdbcFixture.shared("pooledlazy", TENANTS, b -> b.connectionBudget(2).resetOnReturn(false),
+                twoConnections);
+        for (JdbcFixture f : List.of(schemas, lazySchemas, databases, shared, lazyShared)) {
             for (TenantId tenant : TENANTS) {
-                f.asAdmin(tenant, "TRUNCATE items; INSERT INTO items VALUES ('marker', '" + tenant + "')");
+                // as the tenant's role (and, on shared tables, with its setting): its own rows only
+                f.asAdmin(tenant, "DELETE FROM items; INSERT INTO items (k, v) VALUES ('marker', '" + tenant + "')");
             }
         }
     }
@@ -52,6 +58,8 @@ class PooledConnectionSafetyProperties {
         schemas.close();
         lazySchemas.close();
         databases.close();
+        shared.close();
+        lazyShared.close();
     }
 
     /** What a step does with one of the (at most two) connections held. */
@@ -77,9 +85,16 @@ class PooledConnectionSafetyProperties {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"schema", "schema, no reset on return", "database"})
+    @ValueSource(strings = {"schema", "schema, no reset on return", "database", "shared tables",
+        "shared tables, no reset on return"})
     void checkouts_never_see_another_tenants_session(String model) {
-        JdbcFixture f = model.equals("schema") ? schemas : model.equals("database") ? databases : lazySchemas;
+        JdbcFixture f = switch (model) {
+            case "schema" -> schemas;
+            case "database" -> databases;
+            case "shared tables" -> shared;
+            case "shared tables, no reset on return" -> lazyShared;
+            default -> lazySchemas;
+        };
         // half the default tries per setting: three settings, every step a round trip or two
         Trials.forAllLists("pooled connections never cross tenants (" + model + ")",
                 Math.max(1, Trials.defaultTries() / 2), PooledConnectionSafetyProperties::steps, steps -> run(f, steps));

@@ -10,12 +10,14 @@ import java.util.StringJoiner;
 /**
  * The expressions, conditions, aggregates and window functions of {@link SqlStatementGenerator}'s
  * statements, typed by {@link Type} family so that what it makes is valid PostgreSQL. An expression
- * in an aggregated query ({@code keys} not null) reads the grouping keys and aggregates only.
+ * in an aggregated query ({@code keys} not null) reads the grouping keys and aggregates only. Every
+ * NUM has two decimals: 1.5 and 1.50 are equal to ORDER BY, DISTINCT and GROUP BY but print
+ * differently, so mixed scales would make results depend on which of two equal rows the plan meets first.
  */
 final class SqlExpressionGenerator {
 
     private static final List<String> WORDS = List.of("Ann", "Bob", "Oslo", "Bergen", "swap", "big", "Lions", "Owls",
-            "t1", "p2", "c3", "common", "zed", "");
+            "t1", "p2", "c3", "common", "O'Neil", "");
     private static final int MAX_NESTING = 3;
 
     private final SqlStatementGenerator g;
@@ -109,15 +111,19 @@ final class SqlExpressionGenerator {
 
     private String compound(Scope scope, Type type, int depth, List<Col> keys) {
         if (nesting >= MAX_NESTING) {
-            return keys == null && column(scope, type) != null ? ref(scope, column(scope, type)) : g.value(plainValue(type));
+            Col column = keys == null ? column(scope, type) : null;
+            return column != null ? ref(scope, column) : g.value(plainValue(type));
+        }
+        if (type == Type.TEXT && keys == null && scope.wholeRows && !g.rlsAlone && g.percent() < 6) {
+            return wholeRow(scope);
         }
         nesting++;
         try {
             String a = expr(scope, type, depth, keys);
             int roll = g.random.nextInt(8);
             if (roll == 0) {
-                return "CASE WHEN " + condition(scope, depth, keys) + " THEN " + a + " ELSE " + expr(scope, type, depth, keys)
-                        + " END";
+                return "CASE WHEN " + condition(scope, depth, keys) + " THEN " + a + " ELSE "
+                        + expr(scope, type, depth, keys) + " END";
             }
             if (roll == 1) {
                 return "coalesce(" + a + ", " + g.value(plainValue(type)) + ")";
@@ -133,10 +139,12 @@ final class SqlExpressionGenerator {
                 };
                 case NUM -> switch (roll) {
                     case 2 -> "(" + a + " + " + expr(scope, type, depth, keys) + ")";
-                    case 3 -> "(" + expr(scope, Type.INT, depth, keys) + " * 1.5)";
-                    case 4 -> "round(" + a + ", 1)";
-                    case 5 -> "CAST(" + expr(scope, Type.INT, depth, keys) + " AS numeric)";
-                    case 6 -> "(" + a + " / 4)";
+                    case 3 -> "(" + expr(scope, Type.INT, depth, keys) + " * 1.50)";
+                    case 4 -> "round(" + a + " / 3, 2)";
+                    case 5 -> g.random.nextBoolean()
+                            ? "CAST(" + expr(scope, Type.INT, depth, keys) + " AS numeric(8, 2))"
+                            : "(" + expr(scope, Type.INT, depth, keys) + ")::numeric(8, 2)";
+                    case 6 -> "round(" + a + " / 4, 2)";
                     default -> "abs(" + a + ")";
                 };
                 case TEXT -> switch (roll) {
@@ -144,7 +152,8 @@ final class SqlExpressionGenerator {
                     case 3 -> "(" + a + " || " + g.value(plainValue(type)) + ")";
                     case 4 -> "substr(" + a + ", 1, 2)";
                     case 5 -> "concat(" + a + ", '-', " + expr(scope, type, depth, keys) + ")";
-                    case 6 -> "CAST(" + expr(scope, Type.INT, depth, keys) + " AS text)";
+                    case 6 -> g.random.nextBoolean() ? "CAST(" + expr(scope, Type.INT, depth, keys) + " AS text)"
+                            : "(" + expr(scope, Type.INT, depth, keys) + ")::text";
                     default -> "lower(" + a + ")";
                 };
             };
@@ -153,37 +162,60 @@ final class SqlExpressionGenerator {
         }
     }
 
+    /** Mostly a column of the level, so that aggregates summarise rows rather than constants. */
+    private String argument(Scope level, Type type) {
+        Col column = column(level, type);
+        return column != null && g.percent() < 65 ? ref(level, column) : expr(level, type, 0, null);
+    }
+
+    /**
+     * A whole row of one FROM item as text: a tenant table's must not show the tenant column. (Not under
+     * row-level security alone, where it does, as written; nor of a table whose columns an alias list
+     * renames: PostgreSQL names its fields after the table's columns, the tenant's subquery after the alias
+     * list, a known difference.)
+     */
+    private String wholeRow(Scope scope) {
+        List<String> qualifiers = scope.columns.stream().map(Col::qualifier).filter(q -> !g.renamed.contains(q))
+                .toList();
+        if (qualifiers.isEmpty()) {
+            return g.value(plainValue(Type.TEXT));
+        }
+        String qualifier = g.pick(qualifiers);
+        return g.random.nextBoolean() ? "CAST(row_to_json(" + qualifier + ") AS text)"
+                : "CAST(" + qualifier + " AS text)";
+    }
+
     /** An aggregate over the current level's columns, of {@code type}. */
     String aggregate(Scope scope, Type type) {
         // arguments read this level only: an aggregate of outer columns alone would belong to the outer query
-        Scope level = new Scope(scope.columns, null);
+        Scope level = new Scope(scope.columns, null, scope.partial);
         int roll = g.random.nextInt(6);
         return switch (type) {
             case INT -> switch (roll) {
                 case 0 -> "count(*)";
-                case 1 -> "count(" + expr(level, g.pick(List.of(Type.values())), 0, null) + ")";
-                case 2 -> "count(DISTINCT " + expr(level, g.pick(List.of(Type.values())), 0, null) + ")";
-                case 3 -> "sum(" + expr(level, Type.INT, 0, null) + ")";
+                case 1 -> "count(" + argument(level, g.pick(List.of(Type.values()))) + ")";
+                case 2 -> "count(DISTINCT " + argument(level, g.pick(List.of(Type.values()))) + ")";
+                case 3 -> "sum(" + argument(level, Type.INT) + ")";
                 case 4 -> "count(*) FILTER (WHERE " + condition(level, 0, null) + ")";
-                default -> (g.random.nextBoolean() ? "max(" : "min(") + expr(level, Type.INT, 0, null) + ")";
+                default -> (g.random.nextBoolean() ? "max(" : "min(") + argument(level, Type.INT) + ")";
             };
             case NUM -> switch (roll) {
-                case 0, 1 -> "sum(" + expr(level, Type.NUM, 0, null) + ")";
-                case 2 -> "avg(" + expr(level, g.pick(List.of(Type.INT, Type.NUM)), 0, null) + ")";
-                case 3 -> "round(avg(" + expr(level, Type.NUM, 0, null) + "), 2)";
-                case 4 -> "sum(" + expr(level, Type.NUM, 0, null) + ") FILTER (WHERE " + condition(level, 0, null) + ")";
-                default -> (g.random.nextBoolean() ? "max(" : "min(") + expr(level, Type.NUM, 0, null) + ")";
+                case 0, 1 -> "sum(" + argument(level, Type.NUM) + ")";
+                case 2 -> "round(avg(" + argument(level, g.pick(List.of(Type.INT, Type.NUM))) + "), 2)";
+                case 3 -> "round(avg(" + argument(level, Type.NUM) + "), 2)";
+                case 4 -> "sum(" + argument(level, Type.NUM) + ") FILTER (WHERE " + condition(level, 0, null) + ")";
+                default -> (g.random.nextBoolean() ? "max(" : "min(") + argument(level, Type.NUM) + ")";
             };
             case TEXT -> switch (roll) {
                 case 0, 1 -> {
-                    String text = expr(level, Type.TEXT, 0, null);
+                    String text = argument(level, Type.TEXT);
                     yield "string_agg(" + text + ", ',' ORDER BY " + text + ")";
                 }
                 case 2 -> {
-                    String text = "CAST(" + expr(level, Type.TEXT, 0, null) + " AS text)";
+                    String text = "CAST(" + argument(level, Type.TEXT) + " AS text)";
                     yield "CAST(array_agg(" + text + " ORDER BY " + text + ") AS text)";
                 }
-                default -> (g.random.nextBoolean() ? "max(" : "min(") + expr(level, Type.TEXT, 0, null) + ")";
+                default -> (g.random.nextBoolean() ? "max(" : "min(") + argument(level, Type.TEXT) + ")";
             };
         };
     }
@@ -204,7 +236,8 @@ final class SqlExpressionGenerator {
                 nesting--;
             }
         }
-        Type type = g.pick(List.of(Type.values()));
+        List<Col> visible = scope.visible();
+        Type type = visible.isEmpty() || g.percent() < 10 ? g.pick(List.of(Type.values())) : g.pick(visible).type();
         if (keys != null) {
             return expr(scope, type, depth, keys) + " " + comparison() + " " + expr(scope, type, depth, keys);
         }
@@ -217,7 +250,8 @@ final class SqlExpressionGenerator {
             return subqueryCondition(scope, depth, ref, column);
         }
         if (roll < 42) {
-            return ref + " " + comparison() + " " + (g.percent() < 60 ? valueLike(column) : expr(scope, type, depth, null));
+            String other = g.percent() < 60 ? valueLike(column) : expr(scope, type, depth, null);
+            return ref + " " + comparison() + " " + other;
         }
         if (roll < 50) {
             return ref + (g.random.nextBoolean() ? " IS NULL" : " IS NOT NULL");
@@ -243,11 +277,18 @@ final class SqlExpressionGenerator {
     private String subqueryCondition(Scope scope, int depth, String ref, Col column) {
         int roll = g.random.nextInt(7);
         if (roll < 2) {
-            String query = g.percent() < 30 ? g.query(scope, depth - 1, null, false).sql()
+            String query = g.percent() < 30 ? g.queries.nested(scope, depth - 1, null).sql()
                     : g.select(scope, depth - 1, null, false, false).sql();
             return (roll == 0 ? "NOT " : "") + "EXISTS (" + query + ")";
         }
-        String query = g.query(scope, depth - 1, List.of(column.type()), false).sql();
+        Col second = g.pick(scope.columns.isEmpty() ? scope.visible() : scope.columns);
+        if (roll == 2 && g.random.nextBoolean()) {
+            // a row compared with the rows of a subquery
+            String query = g.queries.nested(scope, depth - 1, List.of(column.type(), second.type())).sql();
+            return "(" + ref + ", " + ref(scope, second) + ")" + (g.random.nextBoolean() ? " IN (" : " NOT IN (")
+                    + query + ")";
+        }
+        String query = g.queries.nested(scope, depth - 1, List.of(column.type())).sql();
         return switch (roll) {
             case 2, 3 -> ref + " IN (" + query + ")";
             case 4 -> ref + " NOT IN (" + query + ")";

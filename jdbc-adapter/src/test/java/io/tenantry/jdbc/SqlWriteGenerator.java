@@ -5,6 +5,7 @@ import io.tenantry.jdbc.DifferentialSchema.Table;
 import io.tenantry.jdbc.DifferentialSchema.Type;
 import io.tenantry.jdbc.SqlStatementGenerator.Col;
 import io.tenantry.jdbc.SqlStatementGenerator.Cte;
+import io.tenantry.jdbc.SqlStatementGenerator.Query;
 import io.tenantry.jdbc.SqlStatementGenerator.Scope;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +52,25 @@ final class SqlWriteGenerator {
         if (roll < 24) {
             return insertValues(table, false);
         }
+        if (roll < 31) {
+            int with = g.percent();
+            String clause = with < 20 ? g.withClause(1) : "";
+            String insert = insertSelect(table);
+            if (with < 8) {
+                // WITH inside INSERT, before its SELECT: Tenantry wraps the rows to add the tenant column
+                int select = insert.indexOf(") SELECT ") + 2;
+                return insert.substring(0, select) + clause + insert.substring(select);
+            }
+            return clause + insert;
+        }
+        if (roll < 33) {
+            return insertQuery();
+        }
         if (roll < 34) {
-            return (g.percent() < 20 ? g.withClause(1) : "") + insertSelect(table);
+            // both stars stand for the table's columns without the tenant column
+            String source = g.alias();
+            return "INSERT INTO " + g.written(table) + " SELECT * FROM " + table.name() + " " + source + " WHERE "
+                    + ex.condition(SqlStatementGenerator.scopeOf(table, source), 1, null) + " ON CONFLICT DO NOTHING";
         }
         if (roll < 56) {
             return update(table, false);
@@ -105,7 +123,8 @@ final class SqlWriteGenerator {
             }
         }
         String alias = g.percent() < 30 ? g.alias() : null;
-        StringBuilder sql = new StringBuilder("INSERT INTO " + table.name() + (alias == null ? "" : " AS " + alias));
+        StringBuilder sql = new StringBuilder("INSERT INTO " + g.written(table)
+                + (alias == null ? "" : " AS " + alias));
         if (list) {
             sql.append(" (").append(String.join(", ", columns.stream().map(Column::name).toList())).append(")");
         }
@@ -150,7 +169,7 @@ final class SqlWriteGenerator {
                 items.add(ex.expr(scope, column.type(), 1, null));
             }
         }
-        String sql = "INSERT INTO " + table.name() + " (" + String.join(", ", names) + ") SELECT "
+        String sql = "INSERT INTO " + g.written(table) + " (" + String.join(", ", names) + ") SELECT "
                 + String.join(", ", items) + " FROM " + sourceTable.name() + " " + source;
         if (g.percent() < 70) {
             sql += " WHERE " + ex.condition(scope, 1, null);
@@ -163,6 +182,13 @@ final class SqlWriteGenerator {
             sql += order;
         }
         return sql + onConflict(table, null) + returning(table, null, false);
+    }
+
+    /** INSERT INTO teams from any query of three texts: a set operation, joins, a CTE. */
+    private String insertQuery() {
+        String query = g.queries.nested(null, 2, List.of(Type.TEXT, Type.TEXT, Type.TEXT)).sql();
+        return "INSERT INTO " + g.written(DifferentialSchema.TEAMS) + " (id, name, city) " + query
+                + onConflict(DifferentialSchema.TEAMS, null) + returning(DifferentialSchema.TEAMS, null, false);
     }
 
     private String onConflict(Table table, String alias) {
@@ -183,12 +209,14 @@ final class SqlWriteGenerator {
         String qualifier = alias != null ? alias : table.name();
         // partial: EXCLUDED has the same column names, so every name must be qualified
         Scope scope = new Scope(SqlStatementGenerator.scopeOf(table, qualifier).columns, null, true);
+        SqlStatementGenerator.scopeOf(table, "EXCLUDED").columns.forEach(scope.columns::add);
         List<String> sets = new ArrayList<>();
         for (Column column : table.columns()) {
             if (column.name().equals(target) || column.name().equals("id") || g.percent() < 50) {
                 continue;
             }
-            String value = switch (column.type()) {
+            boolean plain = column.domain() == null && !unique(table, column) && !column.name().equals("qty");
+            String value = plain && g.percent() < 25 ? ex.expr(scope, column.type(), 1, null) : switch (column.type()) {
                 case INT -> column.name().equals("qty") ? qualifier + ".qty + EXCLUDED.qty"
                         : "coalesce(" + qualifier + "." + column.name() + ", 0) + 1";
                 case NUM -> "EXCLUDED." + column.name() + " + 1";
@@ -236,7 +264,7 @@ final class SqlWriteGenerator {
         Column other = g.pick(table.columns());
         returned = List.of(columns.get(0), new Col(null, "r", other.type(), null));
         return " RETURNING " + id + ", " + (joined ? qualifier + "." + other.name()
-                : ex.expr(SqlStatementGenerator.scopeOf(table, qualifier), other.type(), 0, null)) + " AS r";
+                : ex.expr(SqlStatementGenerator.scopeOf(table, qualifier), other.type(), 1, null)) + " AS r";
     }
 
     /** UPDATE, sometimes FROM a parent table or a per-key summary, so that each row meets one source row. */
@@ -258,26 +286,39 @@ final class SqlWriteGenerator {
             } else {
                 from = " FROM " + SUMMARIES.get(table.name()) + " AS " + source;
                 scope.columns.add(new Col(source, "n", Type.INT, null));
-                scope.columns.add(new Col(source, "m", table == DifferentialSchema.PLAYERS ? Type.NUM : Type.INT, null));
+                Type sum = table == DifferentialSchema.PLAYERS ? Type.NUM : Type.INT;
+                scope.columns.add(new Col(source, "m", sum, null));
                 join = source + ".k = " + qualifier + ".id";
             }
         }
-        List<String> sets = new ArrayList<>();
+        List<Column> targets = new ArrayList<>();
         List<Column> columns = new ArrayList<>(table.columns());
         int count = 1 + (g.percent() < 30 ? 1 : 0);
         for (int i = 0; i < count; i++) {
             Column column = columns.remove(g.random.nextInt(columns.size()));
             if (!column.name().equals("id") || g.percent() < 20) {
-                sets.add(column.name() + " = " + assignment(table, column, qualifier, scope));
+                targets.add(column);
             }
         }
-        if (sets.isEmpty()) {
-            Column last = table.columns().get(table.columns().size() - 1);
-            sets.add(last.name() + " = " + assignment(table, last, qualifier, scope));
+        if (targets.isEmpty()) {
+            targets.add(table.columns().get(table.columns().size() - 1));
+        }
+        List<String> sets = new ArrayList<>();
+        if (targets.size() == 2 && targets.stream().noneMatch(c -> unique(table, c)) && g.percent() < 20) {
+            // SET (a, b) = (SELECT x, y ...): a row from a subquery, NULLs if it has none; never of a unique
+            // column, where values moving between rows would make the outcome depend on the order of updates
+            Query row = g.select(scope, 1, targets.stream().map(Column::type).toList(), false, true);
+            sets.add("(" + targets.get(0).name() + ", " + targets.get(1).name() + ") = (" + row.sql() + ")");
+        } else if (targets.size() == 2 && g.percent() < 25) {
+            sets.add("(" + targets.get(0).name() + ", " + targets.get(1).name() + ") = ("
+                    + assignment(table, targets.get(0), qualifier, scope) + ", "
+                    + assignment(table, targets.get(1), qualifier, scope) + ")");
+        } else {
+            targets.forEach(c -> sets.add(c.name() + " = " + assignment(table, c, qualifier, scope)));
         }
         String where = g.percent() < 85 ? ex.condition(scope, 1, null) : null;
-        return "UPDATE " + table.name() + (alias == null ? "" : " " + alias) + " SET " + String.join(", ", sets) + from
-                + where(join, where) + returning(table, alias, returning, join != null);
+        return "UPDATE " + g.written(table) + (alias == null ? "" : " " + alias) + " SET " + String.join(", ", sets)
+                + from + where(join, where) + returning(table, alias, returning, join != null);
     }
 
     private static String where(String join, String condition) {
@@ -320,7 +361,7 @@ final class SqlWriteGenerator {
                     : source + "." + reference.column() + " = " + qualifier + "." + table.columns().get(0).name();
         }
         String where = g.percent() < 88 ? ex.condition(scope, 1, null) : null;
-        return "DELETE FROM " + table.name() + (alias == null ? "" : " " + alias) + using + where(join, where)
+        return "DELETE FROM " + g.written(table) + (alias == null ? "" : " " + alias) + using + where(join, where)
                 + returning(table, alias, returning, join != null);
     }
 
@@ -331,15 +372,20 @@ final class SqlWriteGenerator {
             case 1 -> update(table, true);
             default -> delete(table, true);
         };
-        g.ctes.add(new Cte("w1", returned));
-        String with = "WITH w1 AS (" + body + ") ";
+        String name = g.cteName();
+        g.ctes.add(new Cte(name, returned));
+        String with = "WITH " + name + " AS (" + body + ") ";
         int roll = g.percent();
-        if (roll < 55) {
-            return with + (g.percent() < 40 ? "SELECT count(*) FROM w1" : g.query(null, 2, null, true).sql());
+        // PostgreSQL runs a WITH write and the statement after it in an order of its own, so the second
+        // write must not meet the first one's rows, not even through a foreign key's check or action:
+        // trades and teams or players never do (cascades from teams and players stop at cards)
+        List<Table> unrelated = table == DifferentialSchema.TRADES
+                ? List.of(DifferentialSchema.TEAMS, DifferentialSchema.PLAYERS)
+                : table == DifferentialSchema.CARDS ? List.of() : List.of(DifferentialSchema.TRADES);
+        if (roll < 55 || unrelated.isEmpty()) {
+            return with + (g.percent() < 40 ? "SELECT count(*) FROM " + name : g.query(null, 2, null, true).sql());
         }
-        // another table: two writes to one row in one statement would leave which one wins to the plan
-        List<Table> rest = DifferentialSchema.TENANT_TABLES.stream().filter(t -> t != table).toList();
-        Table next = g.pick(rest);
+        Table next = g.pick(unrelated);
         if (roll < 75) {
             return with + update(next, false);
         }
@@ -354,16 +400,25 @@ final class SqlWriteGenerator {
         boolean teams = g.random.nextBoolean();
         String target = g.alias();
         String source = g.alias();
-        StringBuilder sql = new StringBuilder("MERGE INTO " + (teams ? "teams " : "players ") + target + " USING ");
+        StringBuilder sql = new StringBuilder("MERGE INTO "
+                + g.written(teams ? DifferentialSchema.TEAMS : DifferentialSchema.PLAYERS) + " " + target + " USING ");
         List<Object> ids = new ArrayList<>();
         if (teams) {
+            if (g.percent() < 30) {
+                // the source a tenant table too: its rows are the tenant's, each matching itself
+                Scope scope = SqlStatementGenerator.scopeOf(DifferentialSchema.TEAMS, source);
+                SqlStatementGenerator.scopeOf(DifferentialSchema.TEAMS, target).columns.forEach(scope.columns::add);
+                return sql + "teams " + source + " ON " + target + ".id = " + source + ".id WHEN MATCHED AND "
+                        + ex.condition(scope, 1, null) + " THEN UPDATE SET city = "
+                        + ex.expr(scope, Type.TEXT, 1, null);
+            }
             StringJoiner rows = new StringJoiner(", ", "(VALUES ", ") AS " + source + "(id, name, city)");
             for (int i = 1 + g.random.nextInt(3); i > 0; i--) {
                 Object id = ex.domainValue("team");
                 if (!ids.contains(id)) {
                     ids.add(id);
-                    rows.add("(" + g.value(id) + ", " + g.value(g.pick(DifferentialSchema.TEAM_NAMES) + g.token + i) + ", "
-                            + g.value(ex.plainValue(Type.TEXT)) + ")");
+                    String name = g.pick(DifferentialSchema.TEAM_NAMES) + g.token + i;
+                    rows.add("(" + g.value(id) + ", " + g.value(name) + ", " + g.value(ex.plainValue(Type.TEXT)) + ")");
                 }
             }
             sql.append(rows).append(" ON ").append(target).append(".id = ").append(source).append(".id");
@@ -377,8 +432,8 @@ final class SqlWriteGenerator {
             return sql.toString();
         }
         if (g.random.nextBoolean()) {
-            sql.append("(SELECT player_id AS id, count(*) AS n FROM cards WHERE player_id IS NOT NULL GROUP BY player_id)"
-                    + " AS ").append(source);
+            sql.append("(SELECT player_id AS id, count(*) AS n FROM cards WHERE player_id IS NOT NULL")
+                    .append(" GROUP BY player_id) AS ").append(source);
         } else {
             StringJoiner rows = new StringJoiner(", ", "(VALUES ", ") AS " + source + "(id, n)");
             for (int i = 1 + g.random.nextInt(3); i > 0; i--) {
@@ -397,7 +452,8 @@ final class SqlWriteGenerator {
                 .append(" THEN UPDATE SET score = coalesce(").append(target).append(".score, 0) + ").append(source)
                 .append(".n");
         if (g.percent() < 70) {
-            sql.append(" WHEN NOT MATCHED THEN INSERT (id, team_id, name, score) VALUES (").append(source).append(".id, ")
+            sql.append(" WHEN NOT MATCHED THEN INSERT (id, team_id, name, score) VALUES (").append(source)
+                    .append(".id, ")
                     .append(g.value(ex.domainValue("team"))).append(", 'New', ").append(source).append(".n)");
         }
         return sql.toString();
