@@ -179,7 +179,7 @@ final class TenantHandles implements InvocationHandler {
         FieldRewriter.Rewrite rewrite = statements.rewrite(sql);
         TenantId tenant = checkout.target.tenant();
         for (String literal : rewrite.tenantLiterals()) {
-            if (!literal.equalsIgnoreCase(tenant.value())) {
+            if (!sameTenant(literal, tenant)) {
                 throw new IsolationViolationException("Refused an INSERT that gives the "
                         + statements.catalogue().tenantColumn() + " column the value '" + literal + "' while tenant \""
                         + tenant + "\" is bound; nothing was sent. Leave the column out: Tenantry fills it with the"
@@ -188,6 +188,22 @@ final class TenantHandles implements InvocationHandler {
         }
         args[0] = rewrite.sql();
         return rewrite.tenantParameters();
+    }
+
+    /** Exactly the tenant's id; for a uuid, in either case, as PostgreSQL reads it. */
+    private static boolean sameTenant(String given, TenantId tenant) {
+        if (given.equals(tenant.value())) {
+            return true;
+        }
+        if (!given.equalsIgnoreCase(tenant.value())) {
+            return false;
+        }
+        try {
+            java.util.UUID.fromString(given);
+            return given.length() == 36;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void checkTenantParameter(Method method, int index, Object[] args) {
@@ -200,7 +216,7 @@ final class TenantHandles implements InvocationHandler {
         }
         TenantId tenant = checkout.target.tenant();
         Object value = args.length > 1 && !method.getName().equals("setNull") ? args[1] : null;
-        if (value == null || !value.toString().equalsIgnoreCase(tenant.value())) {
+        if (value == null || !sameTenant(value.toString(), tenant)) {
             throw new IsolationViolationException("Refused " + method.getName() + "(" + index + ", ...): parameter "
                     + index + " gives the tenant column, and its value " + (value == null ? "null" : "'" + value + "'")
                     + " is not the bound tenant \"" + tenant + "\". Leave the column out of the INSERT: Tenantry"
