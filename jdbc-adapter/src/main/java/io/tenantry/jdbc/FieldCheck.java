@@ -22,11 +22,11 @@ import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.WithItem;
 
 /**
- * The two walks of {@link FieldRewriter} over a parsed statement, both by reflection over every field
- * of every node, so that neither depends on a visitor knowing every clause: the first replaces each
- * tenant table that stands where a {@code FROM} item may stand with the subquery of the tenant's rows;
- * the second refuses the statement if any tenant table is still reachable other than inside those
- * subqueries or as a write target that {@link FieldWrites} confined. Names that only qualify a column
+ * The walk of {@link FieldRewriter} over a parsed statement, by reflection over every field of every
+ * node, so that it does not depend on a visitor knowing every clause: it replaces each tenant table
+ * that stands where a {@code FROM} item may stand with the subquery of the tenant's rows, and refuses
+ * the statement if any other tenant table is reachable, other than inside those subqueries or as a
+ * write target that {@link FieldWrites} confined. Names that only qualify a column
  * ({@code cards.name}, {@code cards.*}, {@code FOR UPDATE OF cards}) are not tables and are skipped.
  * One instance per statement; not thread-safe.
  */
@@ -76,33 +76,32 @@ final class FieldCheck {
         return parameters;
     }
 
-    /** Replaces every tenant table in a {@code FROM} position by the subquery of the tenant's rows. */
-    void wrapReads(Object statement) {
-        walk(statement, Collections.newSetFromMap(new IdentityHashMap<>()), true);
+    /**
+     * Replaces every tenant table in a {@code FROM} position by the subquery of the tenant's rows, and
+     * refuses the statement if a tenant table is reachable anywhere else but where it was confined. One
+     * walk does both: a table in a {@code FROM} position is replaced before the walk would reach it.
+     */
+    void confine(Object statement) {
+        walk(statement, Collections.newSetFromMap(new IdentityHashMap<>()));
     }
 
-    /** Refuses the statement if a tenant table is reachable anywhere but where it was confined. */
-    void verify(Object statement) {
-        walk(statement, Collections.newSetFromMap(new IdentityHashMap<>()), false);
-    }
-
-    private void walk(Object node, Set<Object> seen, boolean wrap) {
+    private void walk(Object node, Set<Object> seen) {
         if (!seen.add(node)) {
             return;
         }
         if (node instanceof Table table) {
-            if (!wrap && !confined.contains(table) && rewriter.tenantTable(table) != null) {
+            if (!confined.contains(table) && rewriter.tenantTable(table) != null) {
                 throw FieldSql.refused(sql, "Tenantry could not confine its reference to the tenant table "
                         + table.getFullyQualifiedName() + " in this position. Rewrite the statement so that the"
                         + " table is read in a FROM clause, or report the statement to Tenantry");
             }
             return;
         }
-        if (node instanceof JdbcParameter parameter && wrap) {
+        if (node instanceof JdbcParameter parameter) {
             parameters.add(parameter);
             return;
         }
-        if (node instanceof WithItem<?> with && with.getAlias() != null && wrap) {
+        if (node instanceof WithItem<?> with && with.getAlias() != null) {
             String name = FieldRewriter.name(with.getAlias().getName());
             if (rewriter.catalogue.tenantTables().containsKey(name)) {
                 throw FieldSql.refused(sql, "its WITH query \"" + name + "\" has the name of a tenant table. Rename"
@@ -112,7 +111,7 @@ final class FieldCheck {
         if (node instanceof Collection<?> collection) {
             for (Object element : collection) {
                 if (element != null) {
-                    walk(element, seen, wrap);
+                    walk(element, seen);
                 }
             }
         }
@@ -129,7 +128,7 @@ final class FieldCheck {
             if (value == null) {
                 continue;
             }
-            if (wrap && value instanceof Table table && field.getType() == FromItem.class && !confined.contains(table)) {
+            if (value instanceof Table table && field.getType() == FromItem.class && !confined.contains(table)) {
                 TenantTable tenant = rewriter.tenantTable(table);
                 if (tenant != null) {
                     ParenthesedSelect rows = rows(table, tenant);
@@ -139,7 +138,7 @@ final class FieldCheck {
                 }
             }
             if (value instanceof Collection<?> || value.getClass().getName().startsWith(PARSER_PACKAGE)) {
-                walk(value, seen, wrap);
+                walk(value, seen);
             }
         }
     }

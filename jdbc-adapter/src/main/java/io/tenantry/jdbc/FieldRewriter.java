@@ -32,7 +32,7 @@ import net.sf.jsqlparser.statement.select.TableStatement;
  * subquery of the tenant's rows with the tenant column left out ({@code (SELECT "id", "name" FROM
  * "public"."cards" WHERE "tenant_id" = <tenant>) cards}); PostgreSQL pulls such subqueries up into
  * the outer query, so plans stay those of the raw statement. Writes add the tenant condition to their
- * own target ({@link FieldWrites}). A last pass ({@link FieldCheck}) walks every object of the parsed
+ * own target ({@link FieldWrites}). The walk that wraps the reads ({@link FieldCheck}) visits every object of the parsed
  * tree and refuses the statement if any tenant table is left unconfined, so a clause the rewriting does
  * not know fails closed instead of passing through. The tenant is never a literal: {@code <tenant>} reads
  * a setting that each checkout sets, so the text is the same for every tenant and the driver's prepared
@@ -136,8 +136,7 @@ final class FieldRewriter {
         FieldWrites writes = new FieldWrites(this, sql);
         writes.confine(statement);
         FieldCheck walk = new FieldCheck(this, sql, writes.confined());
-        walk.wrapReads(statement);
-        walk.verify(statement);
+        walk.confine(statement);
         return new Rewrite(FieldSql.restore(numberedToPlain(sql, statement, walk.parameters()), canonical),
                 writes.tenantParameters(), writes.tenantLiterals());
     }
