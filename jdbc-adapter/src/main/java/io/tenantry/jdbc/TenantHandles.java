@@ -105,7 +105,9 @@ final class TenantHandles implements InvocationHandler {
                 }
                 return call(method, args);
             case FREE:
-                return type == Connection.class && method.getName().equals("isClosed") ? checkout.isClosed()
+                // closed by the tenant, or by the pool after a broken-connection error
+                return type == Connection.class && method.getName().equals("isClosed")
+                        ? checkout.isClosed() || checkout.connection.isClosed()
                         : call(method, args);
             case REFUSE:
                 throw refused(method);

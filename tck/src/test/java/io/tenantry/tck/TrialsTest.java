@@ -127,6 +127,20 @@ class TrialsTest {
         }
     }
 
+    @Test
+    @DisplayName("consecutive tries draw unrelated inputs, not one stream shifted by a value")
+    void consecutiveTriesAreNotShiftedCopies() {
+        List<long[]> inputs = new ArrayList<>();
+        Trials.forAll("records its inputs", 200, random -> new long[] {random.nextLong(), random.nextLong()},
+                inputs::add);
+        int shifted = 0;
+        for (int i = 1; i < inputs.size(); i++) {
+            shifted += inputs.get(i)[0] == inputs.get(i - 1)[1] ? 1 : 0;
+        }
+        assertThat(inputs).hasSize(200);
+        assertThat(shifted).isZero();
+    }
+
     private static void restore(String property, @Nullable String previous) {
         if (previous == null) {
             System.clearProperty(property);
