@@ -29,6 +29,7 @@ import net.sf.jsqlparser.statement.merge.MergeOperation;
 import net.sf.jsqlparser.statement.merge.MergeUpdate;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -150,7 +151,14 @@ final class FieldWrites {
         }
         refuseAssignments(update.getUpdateSets());
         update.setWhere(and(update.getWhere(), condition(update.getTable(), tenant)));
-        expandStars(update.getReturningClause(), tenant);
+        List<FromItem> others = new ArrayList<>();
+        if (update.getFromItem() != null) {
+            others.add(update.getFromItem());
+        }
+        if (update.getJoins() != null) {
+            update.getJoins().forEach(join -> others.add(join.getRightItem()));
+        }
+        expandStars(update.getReturningClause(), update.getTable(), tenant, others);
     }
 
     private void delete(Delete delete) {
@@ -169,7 +177,14 @@ final class FieldWrites {
         }
         if (tenant != null) {
             delete.setWhere(and(delete.getWhere(), condition(delete.getTable(), tenant)));
-            expandStars(delete.getReturningClause(), tenant);
+            List<FromItem> others = new ArrayList<>();
+            if (delete.getUsingList() != null) {
+                others.addAll(delete.getUsingList());
+            }
+            if (delete.getJoins() != null) {
+                delete.getJoins().forEach(join -> others.add(join.getRightItem()));
+            }
+            expandStars(delete.getReturningClause(), delete.getTable(), tenant, others);
         }
     }
 
@@ -214,7 +229,7 @@ final class FieldWrites {
         if (action != null && action.getUpdateSets() != null) {
             refuseAssignments(action.getUpdateSets());
         }
-        expandStars(insert.getReturningClause(), tenant);
+        expandStars(insert.getReturningClause(), insert.getTable(), tenant, List.of());
     }
 
     /** The rows to insert, each with the tenant value added last. */
@@ -333,23 +348,68 @@ final class FieldWrites {
         }
     }
 
-    /** Replaces {@code *} and {@code table.*} in {@code RETURNING} by the columns the tenant sees. */
-    private void expandStars(@Nullable ReturningClause returning, TenantTable tenant) {
+    /**
+     * Replaces {@code *} and {@code target.*} in {@code RETURNING} by the columns the tenant sees, each
+     * qualified with the target; {@code *} also takes every {@code FROM} or {@code USING} item's columns,
+     * as PostgreSQL's would (a tenant table's without the tenant column).
+     */
+    private void expandStars(@Nullable ReturningClause returning, Table target, TenantTable tenant,
+            List<? extends FromItem> others) {
         if (returning == null) {
             return;
         }
         for (int i = 0; i < returning.size(); i++) {
             Object expression = returning.get(i).getExpression();
-            if (expression instanceof AllColumns || expression instanceof AllTableColumns) {
-                returning.remove(i);
-                List<SelectItem<?>> columns = new ArrayList<>();
-                for (String column : tenant.columns()) {
-                    columns.add(new SelectItem<>(new Column(JdbcNames.quote(column))));
+            List<SelectItem<?>> columns = null;
+            if (expression instanceof AllColumns && !(expression instanceof AllTableColumns)) {
+                columns = new ArrayList<>(columns(target, tenant));
+                for (FromItem other : others) {
+                    columns.addAll(starOf(other));
                 }
+            } else if (expression instanceof AllTableColumns star) {
+                String named = FieldRewriter.name(star.getTable().getName());
+                if (named.equals(FieldRewriter.name(qualifier(target)))) {
+                    columns = columns(target, tenant);
+                } else {
+                    for (FromItem other : others) {
+                        if (other instanceof Table table && named.equals(FieldRewriter.name(qualifier(table)))
+                                && rewriter.tenantTable(table) != null) {
+                            columns = columns(table, rewriter.tenantTable(table));
+                        }
+                    }
+                }
+            }
+            if (columns != null) {
+                returning.remove(i);
                 returning.addAll(i, columns);
                 i += columns.size() - 1;
             }
         }
+    }
+
+    private static List<SelectItem<?>> columns(Table table, TenantTable tenant) {
+        List<SelectItem<?>> columns = new ArrayList<>();
+        for (String column : tenant.columns()) {
+            columns.add(new SelectItem<>(new Column(new Table(qualifier(table)), JdbcNames.quote(column))));
+        }
+        return columns;
+    }
+
+    private List<SelectItem<?>> starOf(FromItem item) {
+        if (item instanceof Table table) {
+            TenantTable tenant = rewriter.tenantTable(table);
+            return tenant != null ? columns(table, tenant)
+                    : List.of(new SelectItem<>(new AllTableColumns(new Table(qualifier(table)))));
+        }
+        if (item.getAlias() == null) {
+            throw refused("its RETURNING * takes the columns of a FROM item without a name. Name the item with AS,"
+                    + " or list the columns");
+        }
+        return List.of(new SelectItem<>(new AllTableColumns(new Table(item.getAlias().getName()))));
+    }
+
+    private static String qualifier(Table table) {
+        return table.getAlias() != null ? table.getAlias().getName() : table.getName();
     }
 
     /** {@code <alias or table>.<tenant column> = <tenant>}. */

@@ -56,7 +56,7 @@ class FieldRewriterTest {
                 + " SET name = excluded.name RETURNING *"))
                 .isEqualTo("INSERT INTO cards (id, name, \"tenant_id\") VALUES (?, ?, " + TEXT_TENANT + "), (?, 'b', "
                         + TEXT_TENANT + ") ON CONFLICT (  \"tenant_id\", id )  DO UPDATE SET name = excluded.name"
-                        + " RETURNING \"id\", \"name\", \"team_id\"");
+                        + " RETURNING cards.\"id\", cards.\"name\", cards.\"team_id\"");
         assertThat(rewrite("INSERT INTO cards VALUES (?, ?, ?)")).isEqualTo("INSERT INTO cards (\"id\", \"name\","
                 + " \"team_id\", \"tenant_id\") VALUES (?, ?, ?, " + TEXT_TENANT + ")");
     }
@@ -69,6 +69,16 @@ class FieldRewriterTest {
         assertThat(rewrite("DELETE FROM cards USING teams WHERE cards.team_id = teams.id")).contains(
                 "teams.\"tenant_id\" = CAST(NULLIF(current_setting('tenantry.tenant', true), '') AS uuid)",
                 "cards.\"tenant_id\" = " + TEXT_TENANT);
+    }
+
+    @Test
+    void returningStarTakesEveryItemsColumnsQualifiedAndNeverTheTenantColumn() {
+        assertThat(rewrite("UPDATE cards c SET name = ? FROM teams t WHERE t.id = c.team_id RETURNING *"))
+                .endsWith("RETURNING c.\"id\", c.\"name\", c.\"team_id\", t.\"id\", t.\"name\"");
+        assertThat(rewrite("DELETE FROM cards c USING countries WHERE c.name = countries.code RETURNING c.*"))
+                .endsWith("RETURNING c.\"id\", c.\"name\", c.\"team_id\"");
+        assertThat(rewrite("DELETE FROM cards c USING countries WHERE c.name = countries.code RETURNING *"))
+                .endsWith("RETURNING c.\"id\", c.\"name\", c.\"team_id\", countries.*");
     }
 
     @Test
