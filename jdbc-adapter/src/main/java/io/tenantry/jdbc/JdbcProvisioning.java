@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * the role owns what the migrations create and a migration that names another tenant's schema fails;
  * on the database model in the {@code public} schema of the tenant's database.
  *
+ * <p>On the FIELD model a tenant has nothing of its own: the first tenant of a shared database runs the
+ * {@linkplain TenantJdbc.Builder#sharedMigrations(String...) shared migrations} in the shared schema
+ * and prepares the shared tables (tenant-scoped keys, row-level security, the role tenant sessions act
+ * as; see {@link TenantJdbc.Builder#tenantColumn(String)}), once per database and process.
+ *
  * <p>Migrations are the application's code, and trusted: one that runs {@code RESET ROLE} acts as the
  * store's login role, a member of every tenant role. The tenant role guards against mistakes, not
  * against a hostile migration.
