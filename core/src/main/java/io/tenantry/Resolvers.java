@@ -26,8 +26,14 @@ final class Resolvers {
 
         @Override
         public Resolution resolve(TenantRequest request) {
-            Optional<String> value = request.header(name);
-            return value.isEmpty() ? Resolution.notApplicable() : Resolution.of(value.get(), source);
+            List<String> values = request.headers(name);
+            if (values.size() > 1) {
+                // which one wins would depend on the order of headers, which proxies may change
+                throw new TenantResolutionException(TenantResolutionException.Reason.CONFLICT, "The " + source
+                        + " was sent " + values.size() + " times; a request must name its tenant once. Send the"
+                        + " header once.");
+            }
+            return values.isEmpty() ? Resolution.notApplicable() : Resolution.of(values.get(0), source);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.tenantry;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +20,16 @@ public interface TenantRequest {
 
     /** Returns the first value of the header {@code name} (compared case-insensitively), if present. */
     Optional<String> header(String name);
+
+    /**
+     * Returns every value of the header {@code name} (compared case-insensitively), in the order
+     * received, so that a resolver can refuse a header sent twice instead of letting order decide.
+     * The default gives {@link #header(String)}'s value alone; integrations whose requests can repeat a
+     * header override it.
+     */
+    default List<String> headers(String name) {
+        return header(name).map(List::of).orElse(List.of());
+    }
 
     /** Returns the host the request was addressed to (possibly with a port), if known. */
     Optional<String> host();
@@ -38,7 +50,7 @@ public interface TenantRequest {
 
     /** Builds an immutable {@link TenantRequest}. Not thread-safe; the built view is. */
     final class Builder {
-        private final Map<String, String> headers = new LinkedHashMap<>();
+        private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final Map<String, String> claims = new LinkedHashMap<>();
         private @Nullable String host;
         private String path = "/";
@@ -46,8 +58,10 @@ public interface TenantRequest {
         private Builder() {
         }
 
+        /** Adds a value of the header {@code name}; adding the same header again adds a second value. */
         public Builder header(String name, String value) {
-            headers.putIfAbsent(name.toLowerCase(Locale.ROOT), Objects.requireNonNull(value, "value"));
+            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                    .add(Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -67,14 +81,20 @@ public interface TenantRequest {
         }
 
         public TenantRequest build() {
-            Map<String, String> h = Map.copyOf(headers);
+            Map<String, List<String>> h = new LinkedHashMap<>();
+            headers.forEach((name, values) -> h.put(name, List.copyOf(values)));
             Map<String, String> c = Map.copyOf(claims);
             @Nullable String hostValue = host;
             String pathValue = path;
             return new TenantRequest() {
                 @Override
                 public Optional<String> header(String name) {
-                    return Optional.ofNullable(h.get(name.toLowerCase(Locale.ROOT)));
+                    return headers(name).stream().findFirst();
+                }
+
+                @Override
+                public List<String> headers(String name) {
+                    return h.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
                 }
 
                 @Override

@@ -70,6 +70,17 @@ class ResolversTest {
         }
 
         @Test
+        void refuses_a_header_sent_twice_as_a_conflict_whatever_the_values() {
+            for (String second : new String[] {"bravo", "acme"}) {
+                assertThatThrownBy(() -> resolver.resolve(request().header("X-Tenant-Id", "acme")
+                        .header("x-tenant-id", second).build()))
+                        .isInstanceOfSatisfying(TenantResolutionException.class,
+                                e -> assertThat(e.reason()).isEqualTo(TenantResolutionException.Reason.CONFLICT))
+                        .hasMessageContaining("header X-Tenant-Id was sent 2 times");
+            }
+        }
+
+        @Test
         void needs_a_header_name() {
             assertThatIllegalArgumentException().isThrownBy(() -> TenantResolver.header(" "));
         }

@@ -2,6 +2,9 @@ package io.tenantry.spring.web;
 
 import io.tenantry.TenantRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 
 /** A servlet request seen as a {@link TenantRequest}: its headers, host, path within the application, and claims. */
@@ -21,6 +24,12 @@ final class ServletTenantRequest implements TenantRequest {
     }
 
     /** The server name, which is the Host header unless a trusted proxy's forwarded headers say otherwise. */
+    @Override
+    public List<String> headers(String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
+    }
+
     @Override
     public Optional<String> host() {
         return Optional.ofNullable(request.getServerName()).filter(host -> !host.isEmpty());

@@ -47,7 +47,7 @@ public final class TenantryWebAutoConfiguration {
             TenantRejectionHandler rejections, ObjectProvider<TenantRequestListener> listeners,
             TenantryWebProperties properties) {
         return new TenantFilter(admission, claims.getIfUnique(() -> RequestClaims.NONE), rejections,
-                listeners.orderedStream().toList(), properties.getExcludedPaths());
+                listeners.orderedStream().toList(), properties.effectiveExcludedPaths());
     }
 
     @Bean

@@ -13,8 +13,17 @@ public class TenantryWebProperties {
     /** Whether each servlet request is resolved, checked and bound to its tenant by the tenant filter. */
     private boolean enabled = true;
 
-    /** Request paths (path patterns, within the application) served without a tenant. */
-    private List<String> excludedPaths = new ArrayList<>(List.of("/actuator/**", "/error", "/favicon.ico",
+    /**
+     * Request paths (path patterns, within the application) served without a tenant, in addition to the
+     * default excluded paths.
+     */
+    private List<String> excludedPaths = new ArrayList<>();
+
+    /**
+     * Request paths served without a tenant unless removed here: the actuator (so that health probes
+     * never need a tenant), the error page and static resources. Set it to an empty list to remove them.
+     */
+    private List<String> defaultExcludedPaths = new ArrayList<>(List.of("/actuator/**", "/error", "/favicon.ico",
             "/css/**", "/js/**", "/images/**", "/webjars/**"));
 
     /**
@@ -40,6 +49,21 @@ public class TenantryWebProperties {
 
     public void setExcludedPaths(List<String> excludedPaths) {
         this.excludedPaths = excludedPaths;
+    }
+
+    public List<String> getDefaultExcludedPaths() {
+        return defaultExcludedPaths;
+    }
+
+    public void setDefaultExcludedPaths(List<String> defaultExcludedPaths) {
+        this.defaultExcludedPaths = defaultExcludedPaths;
+    }
+
+    /** The paths served without a tenant: the default excluded paths, then the excluded paths, once each. */
+    public List<String> effectiveExcludedPaths() {
+        List<String> all = new ArrayList<>(defaultExcludedPaths);
+        excludedPaths.stream().filter(path -> !all.contains(path)).forEach(all::add);
+        return all;
     }
 
     public @Nullable Integer getFilterOrder() {

@@ -52,7 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
             "tenantry.routing.tiers.enterprise.prefix=t_",
             "tenantry.routing.default-placement.model=field",
             "tenantry.routing.default-placement.database=shared",
-            "tenantry.web.excluded-paths=/actuator/**,/error,/public/**",
+            // adds to the default excluded paths: the actuator stays reachable without a tenant
+            "tenantry.web.excluded-paths=/public/**",
             "management.endpoints.web.exposure.include=health,tenants",
             "spring.task.execution.pool.core-size=1",
             "logging.level.org.apache.catalina.core.ContainerBase=off"
@@ -150,6 +151,15 @@ class TenantFilterHttpTest {
         JsonNode forgedHost = problem(send(get("/whoami").header("Authorization", "Bearer tenant.acme")
                 .header("Host", "bravo.cards.test:" + port)), 403);
         assertThat(forgedHost.get("type").asString()).endsWith("tenant-conflict");
+    }
+
+    @Test
+    void aTenantHeaderSentTwiceIs403WhicheverComesFirst() throws Exception {
+        JsonNode twice = problem(send(get("/whoami").header("X-Tenant-Id", "acme").header("X-Tenant-Id", "bravo")), 403);
+        assertThat(twice.get("type").asString()).endsWith("tenant-conflict");
+        assertThat(twice.get("detail").asString()).contains("header X-Tenant-Id was sent 2 times");
+        assertThat(send(get("/whoami").header("X-Tenant-Id", "acme").header("X-Tenant-Id", "acme")).statusCode())
+                .isEqualTo(403);
     }
 
     @Test
