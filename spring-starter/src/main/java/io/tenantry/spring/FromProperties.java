@@ -112,6 +112,10 @@ final class FromProperties {
             if (entry.getName() != null) {
                 tenant.name(entry.getName());
             }
+            if (entry.getPlacement() != null) {
+                // its store is checked when the tenant is provisioned or first routed
+                tenant.placement(placement(at + ".placement", entry.getPlacement(), List.of()));
+            }
             tenants.add(tenant.build());
         }
         return TenantDirectory.inMemory(tenants.toArray(new Tenant[0]));

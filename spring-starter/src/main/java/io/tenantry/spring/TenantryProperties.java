@@ -187,6 +187,9 @@ public class TenantryProperties {
         /** Region the tenant's data must stay in (data residency). */
         private @Nullable String region;
 
+        /** Placement pinned to this tenant, which wins over every routing rule. */
+        private @Nullable PlacementRule placement;
+
         public @Nullable String getId() {
             return id;
         }
@@ -225,6 +228,14 @@ public class TenantryProperties {
 
         public void setRegion(@Nullable String region) {
             this.region = region;
+        }
+
+        public @Nullable PlacementRule getPlacement() {
+            return placement;
+        }
+
+        public void setPlacement(@Nullable PlacementRule placement) {
+            this.placement = placement;
         }
     }
 

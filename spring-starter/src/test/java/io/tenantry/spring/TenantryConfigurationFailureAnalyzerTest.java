@@ -49,6 +49,30 @@ class TenantryConfigurationFailureAnalyzerTest {
     }
 
     @Test
+    void aTenantWhoseTierHasNoRuleNamesTheTiersPropertyAndHowToPinIt() {
+        FailureAnalysis analysis = analyze("tenantry.directory.tenants[0].id=acme",
+                "tenantry.directory.tenants[0].tier=gold");
+        assertThat(analysis.getDescription()).contains("Property: tenantry.routing.tiers.gold")
+                .contains("tenant \"acme\" of tier \"gold\" has no placement");
+        assertThat(analysis.getAction()).contains("tenantry.routing.tiers.gold.model=")
+                .contains("tenantry.routing.default-placement").contains("tenantry.directory.tenants[n].placement");
+    }
+
+    @Test
+    void aPinnedPlacementPlacesATenantThatNoRuleMatches() {
+        runner.withPropertyValues("tenantry.directory.tenants[0].id=acme", "tenantry.directory.tenants[0].tier=gold",
+                "tenantry.directory.tenants[0].placement.model=database",
+                "tenantry.directory.tenants[0].placement.prefix=pin_")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(io.tenantry.TenantRouter.class)
+                            .route(context.getBean(io.tenantry.TenantDirectory.class).require(
+                                    io.tenantry.TenantId.of("acme"))))
+                            .isEqualTo(io.tenantry.Placement.database("main", "pin_"));
+                });
+    }
+
+    @Test
     void malformedDefaultTenantQuotesTheRules() {
         FailureAnalysis analysis = analyze("tenantry.resolution.default-tenant=Acme");
         assertThat(analysis.getDescription()).contains("Property: tenantry.resolution.default-tenant")
