@@ -18,11 +18,11 @@ final class FieldSql {
 
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval", "lastval");
 
-    private FieldSql() {
-    }
-
     /** The prefix of the stand-ins for quoted collation names, which the parser cannot read. */
     static final String COLLATION = "tenantry_collation_";
+
+    private FieldSql() {
+    }
 
     /**
      * SQL in the canonical form.
@@ -46,6 +46,11 @@ final class FieldSql {
             Token token = tokens.get(i);
             if (token.start() > end) {
                 out.append(' ');
+            }
+            if ((token.kind() == Kind.IDENTIFIER || token.kind() == Kind.QUOTED_IDENTIFIER)
+                    && token.value().startsWith(COLLATION)) {
+                // the stand-ins below are put back by name: a name of the caller's own must not be taken for one
+                throw refused(sql, "it uses the name " + token.value() + ", which Tenantry reserves. Rename it");
             }
             switch (token.kind()) {
                 case STRING -> out.append(standardString(sql, token));

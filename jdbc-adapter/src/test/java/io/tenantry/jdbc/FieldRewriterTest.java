@@ -123,7 +123,8 @@ class FieldRewriterTest {
         "TABLE cards",
         "SELECT nextval('s') FROM cards",
         "INSERT INTO cards (tenant_id, id) SELECT tenant_id, id FROM cards",
-        "SELECT FROM WHERE cards"
+        "SELECT FROM WHERE cards",
+        "SELECT name FROM tenantry_collation_0 WHERE name > 'a' COLLATE \"cards\""
     })
     void whatCannotBeProvenConfinedIsRefused(String sql) {
         assertThatThrownBy(() -> rewrite(sql)).isInstanceOf(IsolationViolationException.class)
