@@ -92,22 +92,19 @@ final class Checkout {
 
     private void switchToTenant() throws SQLException {
         StringBuilder sql = new StringBuilder();
-        String wanted = target.sessionKey();
+        String wanted = target.switchSql();
         if (wanted != null) {
             String current = session.pointsAt();
             if (wanted.equals(current)) {
                 // the same tenant's clean session: nothing to send
             } else if (target.tenantSql() != null && current != null
-                    && current.startsWith(target.switchSql() + '\u0000')) {
+                    && (current.equals(target.role()) || target.sameSharedTables(current))) {
                 // the shared tables' role and schema already: set the tenant only. Not touching search_path
                 // keeps the driver's server-side prepared statements, which it drops when search_path changes.
                 sql.append(target.tenantSql());
             } else {
                 // a session left pointing at another tenant (no reset on return) loses that tenant's settings too
-                sql.append(current == null ? "" : "RESET ALL; ").append(target.switchSql());
-                if (target.tenantSql() != null) {
-                    sql.append("; ").append(target.tenantSql());
-                }
+                sql.append(current == null ? "" : "RESET ALL; ").append(wanted);
             }
         }
         if (target.readOnly()) {
@@ -187,7 +184,8 @@ final class Checkout {
                 // FIELD: the idle session keeps the shared tables' role and schema, with no tenant, so it
                 // reads and writes no row; the next checkout sets a tenant and search_path stays as it is
                 sql.append("RESET ").append(FieldCatalogue.SETTING).append("; ");
-                session.pointsAt(target.switchSql() + '\u0000');
+                // on the shared tables' role and schema, no tenant: named by the role, which no switch equals
+                session.pointsAt(target.role());
             }
         } else if (settingsChanged) {
             sql.append("RESET ALL; ");

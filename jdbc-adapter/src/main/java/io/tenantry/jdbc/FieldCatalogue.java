@@ -35,11 +35,17 @@ record FieldCatalogue(String schema, String tenantColumn, Map<String, TenantTabl
      * @param name its name
      * @param columns its columns in table order, the tenant column left out: what {@code *} means to a tenant
      * @param tenantType the SQL type of its tenant column ({@code text}, {@code uuid}, ...)
+     * @param table whether it is a table (keys, policies and writes apply) rather than a view
      */
-    record TenantTable(String name, List<String> columns, String tenantType) {
+    record TenantTable(String name, List<String> columns, String tenantType, boolean table) {
 
         TenantTable {
             columns = List.copyOf(columns);
+        }
+
+        /** A tenant table proper. */
+        TenantTable(String name, List<String> columns, String tenantType) {
+            this(name, columns, tenantType, true);
         }
     }
 
@@ -61,7 +67,9 @@ record FieldCatalogue(String schema, String tenantColumn, Map<String, TenantTabl
     static FieldCatalogue read(Connection c, String schema, String tenantColumn, Set<String> declared)
             throws SQLException {
         Map<String, List<String[]>> columns = new LinkedHashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)"
+        Set<String> tables = new HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
+                + " c.relkind IN ('r', 'p')"
                 + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname, a.attnum")) {
@@ -70,6 +78,9 @@ record FieldCatalogue(String schema, String tenantColumn, Map<String, TenantTabl
                 while (r.next()) {
                     columns.computeIfAbsent(r.getString(1), t -> new ArrayList<>())
                             .add(new String[] {r.getString(2), r.getString(3)});
+                    if (r.getBoolean(4)) {
+                        tables.add(r.getString(1));
+                    }
                 }
             }
         }
@@ -93,7 +104,7 @@ record FieldCatalogue(String schema, String tenantColumn, Map<String, TenantTabl
                         + " configure the tenant column's name with TenantJdbc.Builder.tenantColumn(...).");
             }
             if (tenant) {
-                tenantTables.put(name, new TenantTable(name, visible, type));
+                tenantTables.put(name, new TenantTable(name, visible, type, tables.contains(name)));
             } else if (!BOOKKEEPING.contains(name)) {
                 shared.add(name);
             }

@@ -1,5 +1,6 @@
 package io.tenantry.jdbc;
 
+import io.tenantry.Placement;
 import io.tenantry.TenantLifecycleException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,7 @@ final class FieldModel {
     final boolean rewriting;
     final List<String> sharedMigrations;
     private final String rolePrefix;
-    private final ConcurrentMap<String, FieldStatements> statements = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Placement, FieldStatements> statements = new ConcurrentHashMap<>();
 
     FieldModel(String schema, String tenantColumn, Set<String> declaredTables, boolean rowLevelSecurity,
             boolean rewriting, List<String> sharedMigrations, String rolePrefix) {
@@ -82,7 +83,8 @@ final class FieldModel {
         statements.put(key(target), new FieldStatements(catalogue, rewriting));
     }
 
-    private static String key(JdbcTarget target) {
-        return target.store() + '\u0000' + target.database();
+    /** The shared tables of a FIELD placement are those of its store and database: the placement is the key. */
+    private static Placement key(JdbcTarget target) {
+        return target.placement();
     }
 }

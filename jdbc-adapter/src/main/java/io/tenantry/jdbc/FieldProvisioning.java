@@ -52,7 +52,7 @@ final class FieldProvisioning {
             FieldCatalogue catalogue = FieldCatalogue.read(c, model.schema, model.tenantColumn, model.declaredTables);
             String schema = JdbcNames.quote(model.schema);
             String role = JdbcNames.quote(model.role(database));
-            if (!exists(c, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?", model.role(database))) {
+            if (!JdbcProvisioning.exists(c, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?", model.role(database))) {
                 s.execute("CREATE ROLE " + role + " NOLOGIN NOBYPASSRLS");
             }
             if (!superuser) {
@@ -61,7 +61,7 @@ final class FieldProvisioning {
             s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
             for (TenantTable table : catalogue.tenantTables().values()) {
                 String name = schema + "." + JdbcNames.quote(table.name());
-                if (!isTable(c, model.schema, table.name())) {
+                if (!table.table()) {
                     s.execute("GRANT SELECT ON " + name + " TO " + role);
                     continue;
                 }
@@ -88,7 +88,8 @@ final class FieldProvisioning {
             c.commit();
             LOG.debug("Prepared {} tenant tables and {} shared tables in schema {} of database {}",
                     catalogue.tenantTables().size(), catalogue.sharedTables().size(), model.schema, database);
-            return FieldCatalogue.read(c, model.schema, model.tenantColumn, model.declaredTables);
+            // keys, defaults and policies leave the columns as they were: the catalogue read above still holds
+            return catalogue;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -115,26 +116,6 @@ final class FieldProvisioning {
                             + " between a tenant's numbers would tell it how much the others insert. Make such keys"
                             + " uuid DEFAULT gen_random_uuid() in the shared migrations.");
                 }
-            }
-        }
-    }
-
-    static boolean isTable(Connection c, String schema, String table) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace"
-                + " n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
-            p.setString(1, schema);
-            p.setString(2, table);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next();
-            }
-        }
-    }
-
-    static boolean exists(Connection c, String sql, String name) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setString(1, name);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.tenantry.jdbc;
 
+import io.tenantry.Placement;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
 import java.sql.Connection;
@@ -57,7 +58,7 @@ public final class JdbcProvisioning {
     private final TenantMigrations migrations;
     private final TenantMigrations sharedMigrations;
     /** The shared databases whose FIELD tables this instance has prepared: once per database and process. */
-    private final Set<String> preparedShared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Placement> preparedShared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     JdbcProvisioning(JdbcRouting routing, List<String> migrations, List<String> sharedMigrations) {
         this.routing = routing;
@@ -177,7 +178,7 @@ public final class JdbcProvisioning {
      * and process (a tenant on shared tables has nothing of its own to create).
      */
     private void ensureShared(JdbcTarget target, JdbcStore store, boolean alone) throws SQLException {
-        String key = target.store() + '\u0000' + target.database();
+        Placement key = target.placement();
         if (preparedShared.contains(key)) {
             return;
         }
@@ -242,7 +243,7 @@ public final class JdbcProvisioning {
         }
     }
 
-    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+    static boolean exists(Connection c, String sql, String name) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, name);
             try (ResultSet r = p.executeQuery()) {

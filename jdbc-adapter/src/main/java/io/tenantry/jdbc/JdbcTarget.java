@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param readOnly whether the tenant may only read (its status is read-only)
  * @param switchSql on the schema and FIELD models, what switches a session to the tenant's role,
  *     schema and (FIELD) tenant setting; it also names what a session points at
- * @param tenantSql on the FIELD model, what sets the tenant on a session already switched to the shared
- *     tables' role and schema, which every tenant of the database shares
+ * @param tenantSql on the FIELD model, the end of {@code switchSql} that sets the tenant: all a session
+ *     already on the shared tables' role and schema, which every tenant of the database shares, needs
  */
 record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullable String schema,
         @Nullable String role, boolean readOnly, @Nullable String switchSql, @Nullable String tenantSql) {
@@ -37,8 +37,12 @@ record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullab
      */
     static JdbcTarget field(TenantId tenant, Placement placement, String schema, String role, boolean readOnly) {
         return new JdbcTarget(tenant, placement, placement.namespace(), schema, role, readOnly,
-                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema),
-                "SET " + FieldCatalogue.SETTING + " TO '" + tenant.value() + "'");
+                "SET ROLE " + JdbcNames.quote(role) + "; SET search_path TO " + JdbcNames.quote(schema) + "; "
+                        + tenantSql(tenant), tenantSql(tenant));
+    }
+
+    private static String tenantSql(TenantId tenant) {
+        return "SET " + FieldCatalogue.SETTING + " TO '" + tenant.value() + "'";
     }
 
     /** A database-model target. */
@@ -59,11 +63,15 @@ record JdbcTarget(TenantId tenant, Placement placement, String database, @Nullab
     }
 
     /**
-     * What a session switched to this target points at: the switch, and on the FIELD model the tenant
-     * after a NUL. A FIELD session whose tenant was reset points at the switch and a NUL alone.
+     * Whether {@code key}, what a session points at, is another tenant's switch on the same shared
+     * tables (FIELD model): then setting the tenant is all the session needs. Compares without copying.
      */
-    @Nullable String sessionKey() {
-        return tenantSql == null ? switchSql : switchSql + '\u0000' + tenantSql;
+    boolean sameSharedTables(String key) {
+        if (switchSql == null || tenantSql == null) {
+            return false;
+        }
+        int shared = switchSql.length() - tenantSql.length();
+        return key.length() > shared && key.regionMatches(0, switchSql, 0, shared);
     }
 
     /** Whether a session is switched to this target on checkout (schema and FIELD models). */

@@ -153,8 +153,7 @@ final class JdbcFixture implements AutoCloseable {
         if (fieldModel()) {
             Connection c = server.admin(sharedDatabase).getConnection();
             try (Statement s = c.createStatement()) {
-                JdbcTarget target = targetOf(tenant);
-                s.execute(target.switchSql() + "; " + target.tenantSql());
+                s.execute(targetOf(tenant).switchSql());
             }
             return c;
         }
