@@ -114,6 +114,7 @@ final class FieldRewriter {
         if (!REWRITTEN.contains(command) && !command.equals("(")) {
             throw FieldSql.refused(sql, refusal(command));
         }
+        FieldSql.refuseSequenceFunctions(sql, tokens);
         if (!namesTenantTable(tokens)) {
             // a statement reaches a table's rows only by naming it: nothing here to confine
             return Rewrite.unchanged(sql);

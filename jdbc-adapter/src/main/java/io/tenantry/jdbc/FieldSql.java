@@ -35,8 +35,24 @@ final class FieldSql {
     }
 
     /**
+     * Refuses the sequence functions in any statement on the FIELD model, whether or not it names a
+     * tenant table: every sequence of the shared schema is shared, and its numbers tell one tenant how
+     * much the others write.
+     */
+    static void refuseSequenceFunctions(String sql, List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.kind() == Kind.IDENTIFIER && SEQUENCE_FUNCTIONS.contains(token.value())
+                    && tokens.get(i + 1).text().equals("(")) {
+                throw refused(sql, token.value() + " reads or moves a sequence shared by every tenant, which tells"
+                        + " one tenant how much the others write. Use uuid keys (gen_random_uuid())");
+            }
+        }
+    }
+
+    /**
      * Returns {@code sql} in the canonical form, and refuses what the FIELD model cannot confine at the
-     * level of words: positional {@code $n} parameters and the sequence functions.
+     * level of words: positional {@code $n} parameters and names Tenantry reserves.
      */
     static Canonical canonical(String sql, List<Token> tokens) {
         StringBuilder out = new StringBuilder(sql.length() + 16);
@@ -64,14 +80,6 @@ final class FieldSql {
                 }
                 case PARAMETER -> throw refused(sql, "it uses the positional parameter " + token.text() + ", which the"
                         + " JDBC driver does not bind. Use ? placeholders");
-                case IDENTIFIER -> {
-                    if (SEQUENCE_FUNCTIONS.contains(token.value()) && i + 1 < tokens.size()
-                            && tokens.get(i + 1).text().equals("(")) {
-                        throw refused(sql, token.value() + " reads or moves a sequence shared by every tenant, which"
-                                + " tells one tenant how much the others write. Use uuid keys (gen_random_uuid())");
-                    }
-                    out.append(token.text());
-                }
                 default -> out.append(token.text());
             }
             end = token.start() + token.text().length();
