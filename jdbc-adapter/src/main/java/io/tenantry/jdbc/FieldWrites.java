@@ -30,6 +30,7 @@ import net.sf.jsqlparser.statement.merge.MergeUpdate;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -151,14 +152,8 @@ final class FieldWrites {
         }
         refuseAssignments(update.getUpdateSets());
         update.setWhere(and(update.getWhere(), condition(update.getTable(), tenant)));
-        List<FromItem> others = new ArrayList<>();
-        if (update.getFromItem() != null) {
-            others.add(update.getFromItem());
-        }
-        if (update.getJoins() != null) {
-            update.getJoins().forEach(join -> others.add(join.getRightItem()));
-        }
-        expandStars(update.getReturningClause(), update.getTable(), tenant, others);
+        expandStars(update.getReturningClause(), update.getTable(), tenant,
+                items(update.getFromItem() == null ? List.of() : List.of(update.getFromItem()), update.getJoins()));
     }
 
     private void delete(Delete delete) {
@@ -177,14 +172,8 @@ final class FieldWrites {
         }
         if (tenant != null) {
             delete.setWhere(and(delete.getWhere(), condition(delete.getTable(), tenant)));
-            List<FromItem> others = new ArrayList<>();
-            if (delete.getUsingList() != null) {
-                others.addAll(delete.getUsingList());
-            }
-            if (delete.getJoins() != null) {
-                delete.getJoins().forEach(join -> others.add(join.getRightItem()));
-            }
-            expandStars(delete.getReturningClause(), delete.getTable(), tenant, others);
+            expandStars(delete.getReturningClause(), delete.getTable(), tenant,
+                    items(delete.getUsingList() == null ? List.of() : delete.getUsingList(), delete.getJoins()));
         }
     }
 
@@ -385,6 +374,15 @@ final class FieldWrites {
                 i += columns.size() - 1;
             }
         }
+    }
+
+    /** The items an {@code UPDATE ... FROM} or {@code DELETE ... USING} joins to its target. */
+    private static List<FromItem> items(List<? extends FromItem> first, @Nullable List<Join> joins) {
+        List<FromItem> items = new ArrayList<>(first);
+        if (joins != null) {
+            joins.forEach(join -> items.add(join.getRightItem()));
+        }
+        return items;
     }
 
     private static List<SelectItem<?>> columns(Table table, TenantTable tenant) {

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import net.sf.jsqlparser.schema.Table;
-import net.sf.jsqlparser.statement.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,12 +59,7 @@ class FieldCheckCompletenessTest {
     }
 
     @Test
-    void everyStatementTypeOtherThanTheFiveConfinedOnesIsRefused() throws Exception {
-        List<String> statements = parserModel().stream().filter(Statement.class::isAssignableFrom)
-                .filter(type -> !Modifier.isAbstract(type.getModifiers()) && !type.isInterface())
-                .map(Class::getSimpleName).sorted().toList();
-        assertThat(statements).contains("PlainSelect", "Insert", "Update", "Delete", "Merge", "Upsert", "Alter",
-                "CreateTable", "Truncate", "Execute");
+    void statementsOtherThanQueriesAndDataChangesAreRefused() {
         for (String sql : List.of("UPSERT INTO cards (id) VALUES ('x')", "REPLACE INTO cards (id) VALUES ('x')",
                 "CREATE TABLE x AS SELECT * FROM cards", "ALTER TABLE cards ADD COLUMN x int", "EXEC cards",
                 "COMMENT ON TABLE cards IS 'x'", "GRANT SELECT ON cards TO PUBLIC", "DROP TABLE cards")) {
