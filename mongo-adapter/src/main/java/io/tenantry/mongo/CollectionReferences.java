@@ -54,11 +54,12 @@ final class CollectionReferences {
         spec.put("from", namespace(from, "$lookup", "from"));
         if (pipeline != null) {
             spec.put("pipeline", confine(pipeline, "$lookup.pipeline", Input.COLLECTION));
-        } else {
-            BsonDocument condition = pipelines.condition();
-            if (condition != null) {
-                spec.put("pipeline", new BsonArray(List.of(PipelineConfinement.match(condition))));
-            }
+        } else if (pipelines.condition() != null) {
+            spec.put("pipeline", confine(new BsonArray(), "$lookup.pipeline", Input.COLLECTION));
+        }
+        if (pipelines.ids() != null) {
+            // MongoDB matches foreignField against the stored documents, before the pipeline unwraps ids.
+            storedPath(spec, "foreignField", "$lookup");
         }
         return spec;
     }
@@ -73,10 +74,40 @@ final class CollectionReferences {
         spec.put("from", namespace(from, "$graphLookup", "from"));
         BsonDocument condition = pipelines.condition();
         if (condition != null) {
-            spec.put("restrictSearchWithMatch", PipelineConfinement.and(condition, spec.get("restrictSearchWithMatch"),
-                    "$graphLookup", "restrictSearchWithMatch"));
+            spec.put("restrictSearchWithMatch", PipelineConfinement.and(condition,
+                    pipelines.idFilter(spec.get("restrictSearchWithMatch")), "$graphLookup", "restrictSearchWithMatch"));
+        }
+        if (pipelines.ids() != null) {
+            // The search reads the stored documents: their ids are stored with the tenant.
+            storedPath(spec, "connectFromField", "$graphLookup");
+            storedPath(spec, "connectToField", "$graphLookup");
         }
         return spec;
+    }
+
+    /**
+     * FIELD model: returns the stage that unwraps the ids of the documents a {@code $graphLookup}
+     * put in its {@code as} array, or null when ids are not stored with the tenant.
+     */
+    @Nullable BsonDocument afterGraphLookup(BsonDocument spec) {
+        BsonValue as = spec.get("as");
+        if (pipelines.ids() == null || as == null || !as.isString()) {
+            return null;
+        }
+        return FieldIds.unwrapArrayStage(as.asString().getValue());
+    }
+
+    /** Rewrites the path at {@code key} of {@code spec}, when it is a string, to its stored form ({@link FieldIds#path}). */
+    private static void storedPath(BsonDocument spec, String key, String stage) {
+        BsonValue path = spec.get(key);
+        if (path == null) {
+            return;
+        }
+        if (!path.isString()) {
+            throw new IsolationViolationException(stage + "." + key + " must be a field path string; got a "
+                    + path.getBsonType() + ".");
+        }
+        spec.put(key, new BsonString(FieldIds.path(path.asString().getValue())));
     }
 
     /**
@@ -92,7 +123,7 @@ final class CollectionReferences {
                 return coll;
             }
             BsonDocument spec = new BsonDocument("coll", coll);
-            spec.put("pipeline", new BsonArray(List.of(PipelineConfinement.match(condition))));
+            spec.put("pipeline", confine(new BsonArray(), "$unionWith.pipeline", Input.COLLECTION));
             return spec;
         }
         BsonDocument spec = document(value, "$unionWith");
@@ -154,6 +185,10 @@ final class CollectionReferences {
             BsonValue whenMatched = spec.get("whenMatched");
             if (whenMatched != null) {
                 checkWhenMatched(condition, whenMatched);
+            }
+            PipelineScope.Ids ids = pipelines.ids();
+            if (ids != null) {
+                confined.add(ids.wrapStage());
             }
             BsonDocument stamp = new BsonDocument();
             for (Map.Entry<String, BsonValue> entry : condition.entrySet()) {

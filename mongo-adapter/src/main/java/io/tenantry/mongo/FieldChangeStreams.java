@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
 
@@ -23,7 +25,8 @@ import org.bson.conversions.Bson;
  * neither is dropped. That includes <b>delete events on collections without pre-images</b>
  * ({@code changeStreamPreAndPostImages} off), update events whose document was deleted before the
  * lookup, and collection-level events (drop, rename, invalidate). Enable pre- and post-images on
- * the shared collection to receive the tenant's deletes.
+ * the shared collection to receive the tenant's deletes. The second stage unwraps the ids the event
+ * carries ({@link FieldIds}), so the caller's stages and the caller see its own ids.
  */
 final class FieldChangeStreams {
 
@@ -43,8 +46,9 @@ final class FieldChangeStreams {
      * @throws IsolationViolationException if a stage is not a per-event stage
      */
     static List<BsonDocument> pipeline(FieldScope scope, List<? extends Bson> pipeline, CodecRegistry registry) {
-        List<BsonDocument> stages = new ArrayList<>(pipeline.size() + 1);
+        List<BsonDocument> stages = new ArrayList<>(pipeline.size() + 2);
         stages.add(new BsonDocument("$match", tenantEvents(scope)));
+        stages.add(unwrapIds());
         for (Bson stage : pipeline) {
             BsonDocument document = BsonCopies.document(stage, registry);
             String name = PipelineConfinement.stageName(document, "change stream pipeline");
@@ -55,6 +59,24 @@ final class FieldChangeStreams {
             stages.add(document);
         }
         return stages;
+    }
+
+    /**
+     * Returns the stage that unwraps the ids an event carries ({@link FieldIds}): in
+     * {@code documentKey}, which every event that passed the tenant's {@code $match} has, and in the
+     * full document and its pre-image when they are documents (a missing or null one stays so).
+     */
+    static BsonDocument unwrapIds() {
+        BsonDocument set = new BsonDocument("documentKey._id", new BsonString("$documentKey._id.id"));
+        for (String image : List.of("fullDocument", "fullDocumentBeforeChange")) {
+            BsonValue isDocument = new BsonDocument("$eq", new BsonArray(List.of(
+                    new BsonDocument("$type", new BsonString("$" + image)), new BsonString("object"))));
+            BsonValue unwrapped = new BsonDocument("$mergeObjects", new BsonArray(List.of(new BsonString("$" + image),
+                    new BsonDocument(FieldIds.ID, new BsonString("$" + image + "._id.id")))));
+            set.put(image, new BsonDocument("$cond", new BsonArray(List.of(isDocument, unwrapped,
+                    new BsonString("$" + image)))));
+        }
+        return new BsonDocument("$addFields", set);
     }
 
     /** Returns {@code {$or: [{"fullDocument.<field>": t}, {"fullDocumentBeforeChange.<field>": t}]}}. */

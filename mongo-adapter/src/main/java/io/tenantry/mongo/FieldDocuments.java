@@ -14,6 +14,7 @@ import java.util.Objects;
 import org.bson.BsonDocument;
 import org.bson.BsonDocumentReader;
 import org.bson.BsonDocumentWriter;
+import org.bson.BsonValue;
 import org.bson.codecs.Codec;
 import org.bson.codecs.CollectibleCodec;
 import org.bson.codecs.DecoderContext;
@@ -48,7 +49,8 @@ final class FieldDocuments<T> {
      * @throws IsolationViolationException if the document carries another tenant's value
      */
     BsonDocument forInsert(Object document) {
-        return scope.rules.stamp(scope.tenant, encode(document, true));
+        BsonDocument stamped = scope.rules.stamp(scope.tenant, encode(document, true));
+        return stamped.containsKey(FieldIds.ID) ? stamped : withGeneratedId(stamped);
     }
 
     /**
@@ -61,27 +63,94 @@ final class FieldDocuments<T> {
         return scope.rules.stamp(scope.tenant, encode(document, false));
     }
 
+    /**
+     * Whether a stamped replacement needs an id generated for the case where it upserts: it does
+     * upsert, and neither the replacement nor the filter fixes the id. The server would otherwise
+     * give the inserted document a plain id. Such a replacement cannot simply carry a generated id,
+     * since the same write replacing an existing document must keep that document's id: it is sent
+     * in two steps, first without upsert, then, if nothing matched, as an upsert carrying the
+     * generated id ({@link FieldWrites}, {@link FieldFindAndModify}).
+     */
+    boolean needsGeneratedId(BsonDocument stamped, @Nullable Bson filter, boolean upsert) {
+        return upsert && !stamped.containsKey(FieldIds.ID) && !FieldIds.fixesId(userFilter(filter));
+    }
+
+    /** Returns {@code stamped} with a generated id, stored with the tenant, first. */
+    BsonDocument withGeneratedId(BsonDocument stamped) {
+        BsonDocument identified = new BsonDocument(FieldIds.ID, ids().generated(scope.tenant));
+        identified.putAll(stamped);
+        return identified;
+    }
+
+    private FieldIds ids() {
+        return scope.rules.ids();
+    }
+
+    private @Nullable BsonDocument userFilter(@Nullable Bson filter) {
+        return filter == null ? null : BsonCopies.document(filter, registry);
+    }
+
     /** Returns the confined filter. */
     BsonDocument filter(@Nullable Bson filter) {
         return scope.filter(filter, registry);
     }
 
-    /** Returns a checked update document. */
+    /** Returns a checked update document, rewritten for ids stored with the tenant ({@link FieldIds#update}). */
     BsonDocument update(Bson update) {
-        return scope.rules.checkUpdate(Objects.requireNonNull(update, "update"), registry);
+        BsonDocument checked = scope.rules.checkUpdate(Objects.requireNonNull(update, "update"), registry);
+        return ids().update(scope.tenant, checked);
     }
 
-    /** Returns a checked update pipeline. */
+    /**
+     * Returns {@link #update(Bson)} for a write that may upsert: when it does and neither the
+     * filter nor the update fixes the id, {@code $setOnInsert} gives the inserted document a
+     * generated id stored with the tenant.
+     */
+    BsonDocument update(@Nullable Bson filter, Bson update, boolean upsert) {
+        BsonDocument checked = update(update);
+        if (!upsert || FieldIds.touchesId(checked) || FieldIds.fixesId(userFilter(filter))) {
+            return checked;
+        }
+        return ids().withGeneratedId(scope.tenant, checked);
+    }
+
+    /** Returns a checked update pipeline whose expressions read the caller's ids. */
     List<BsonDocument> update(List<? extends Bson> pipeline) {
-        return scope.rules.checkUpdatePipeline(Objects.requireNonNull(pipeline, "update pipeline"), registry);
+        List<BsonDocument> checked = scope.rules.checkUpdatePipeline(Objects.requireNonNull(pipeline,
+                "update pipeline"), registry);
+        return FieldIds.updatePipeline(checked);
     }
 
-    /** Decodes a document the server returned into the collection's document class. */
+    /**
+     * Returns {@link #update(List)} for a write that may upsert.
+     *
+     * @throws IsolationViolationException for an upsert whose filter does not fix {@code _id}: the
+     *     server would give the inserted document a plain id, which a pipeline cannot replace
+     */
+    List<BsonDocument> update(@Nullable Bson filter, List<? extends Bson> pipeline, boolean upsert) {
+        List<BsonDocument> checked = update(pipeline);
+        if (upsert && !FieldIds.fixesId(userFilter(filter))) {
+            throw new IsolationViolationException("An upsert with an update pipeline is refused for tenant \""
+                    + scope.tenant + "\" on the FIELD model unless its filter fixes _id (for example"
+                    + " {_id: \"my-id\"}): the server would give the inserted document an id of its own, which"
+                    + " Tenantry cannot store with the tenant. Add the _id equality to the filter, or use an update"
+                    + " document (with $set / $setOnInsert) instead of a pipeline.");
+        }
+        return checked;
+    }
+
+    /** Returns the caller's id for an id the server reports (stored with the tenant). */
+    @Nullable BsonValue id(@Nullable BsonValue stored) {
+        return stored == null ? null : ids().unwrap(stored);
+    }
+
+    /** Decodes a document the server returned into the collection's document class, its id unwrapped. */
     @Nullable T decode(@Nullable BsonDocument document) {
         if (document == null) {
             return null;
         }
-        return registry.get(documentClass).decode(new BsonDocumentReader(document), DecoderContext.builder().build());
+        return registry.get(documentClass).decode(new BsonDocumentReader(ids().unwrapDocument(document)),
+                DecoderContext.builder().build());
     }
 
     /**
@@ -105,22 +174,33 @@ final class FieldDocuments<T> {
             return new InsertOneModel<>(forInsert(insert.getDocument()));
         }
         if (model instanceof ReplaceOneModel<? extends T> replace) {
-            return new ReplaceOneModel<>(filter(replace.getFilter()), forReplacement(replace.getReplacement()),
-                    replace.getReplaceOptions());
+            BsonDocument stamped = forReplacement(replace.getReplacement());
+            if (needsGeneratedId(stamped, replace.getFilter(), replace.getReplaceOptions().isUpsert())) {
+                throw new IsolationViolationException("bulkWrite got an upserting ReplaceOneModel whose filter and"
+                        + " replacement do not fix _id. On the FIELD model Tenantry stores ids with the tenant, so it"
+                        + " must choose the id an upsert inserts, which it can do for replaceOne and"
+                        + " findOneAndReplace but not inside a bulk write. Give the replacement an _id, put an _id"
+                        + " equality in the filter, or send this replacement with replaceOne.");
+            }
+            return new ReplaceOneModel<>(filter(replace.getFilter()), stamped, replace.getReplaceOptions());
         }
         if (model instanceof UpdateOneModel<? extends T> update) {
             List<? extends Bson> pipeline = update.getUpdatePipeline();
+            boolean upsert = update.getOptions().isUpsert();
             return pipeline != null
-                    ? new UpdateOneModel<>(filter(update.getFilter()), update(pipeline), update.getOptions())
-                    : new UpdateOneModel<>(filter(update.getFilter()), update(requireUpdate(update.getUpdate())),
-                            update.getOptions());
+                    ? new UpdateOneModel<>(filter(update.getFilter()), update(update.getFilter(), pipeline, upsert),
+                            update.getOptions())
+                    : new UpdateOneModel<>(filter(update.getFilter()), update(update.getFilter(),
+                            requireUpdate(update.getUpdate()), upsert), update.getOptions());
         }
         if (model instanceof UpdateManyModel<? extends T> update) {
             List<? extends Bson> pipeline = update.getUpdatePipeline();
+            boolean upsert = update.getOptions().isUpsert();
             return pipeline != null
-                    ? new UpdateManyModel<>(filter(update.getFilter()), update(pipeline), update.getOptions())
-                    : new UpdateManyModel<>(filter(update.getFilter()), update(requireUpdate(update.getUpdate())),
-                            update.getOptions());
+                    ? new UpdateManyModel<>(filter(update.getFilter()), update(update.getFilter(), pipeline, upsert),
+                            update.getOptions())
+                    : new UpdateManyModel<>(filter(update.getFilter()), update(update.getFilter(),
+                            requireUpdate(update.getUpdate()), upsert), update.getOptions());
         }
         if (model instanceof DeleteOneModel<? extends T> delete) {
             return new DeleteOneModel<>(filter(delete.getFilter()), delete.getOptions());

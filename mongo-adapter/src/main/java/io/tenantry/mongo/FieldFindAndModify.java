@@ -1,11 +1,13 @@
 package io.tenantry.mongo;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndDeleteOptions;
 import com.mongodb.client.model.FindOneAndReplaceOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -43,8 +45,8 @@ abstract class FieldFindAndModify<T> extends FieldWrites<T> {
     private @Nullable T findOneAndDeleteScoped(@Nullable ClientSession session, Bson filter,
             FindOneAndDeleteOptions options) {
         BsonDocument confined = confined(filter);
-        return session == null ? delegate.findOneAndDelete(confined, options)
-                : delegate.findOneAndDelete(session, confined, options);
+        return session == null ? unwrapping().findOneAndDelete(confined, options)
+                : unwrapping().findOneAndDelete(session, confined, options);
     }
 
     @Override
@@ -75,8 +77,41 @@ abstract class FieldFindAndModify<T> extends FieldWrites<T> {
         BsonDocument confined = documents.filter(filter);
         BsonDocument stamped = documents.forReplacement(replacement);
         MongoCollection<BsonDocument> raw = delegate.withDocumentClass(BsonDocument.class);
-        return documents.decode(session == null ? raw.findOneAndReplace(confined, stamped, options)
-                : raw.findOneAndReplace(session, confined, stamped, options));
+        if (!documents.needsGeneratedId(stamped, filter, options.isUpsert())) {
+            return documents.decode(findOneAndReplace(raw, session, confined, stamped, options));
+        }
+        // In two steps, like FieldWrites.replaceOne: an upsert must insert an id stored with the tenant.
+        FindOneAndReplaceOptions replaceOnly = withoutUpsert(options);
+        for (int attempt = 1; ; attempt++) {
+            BsonDocument replaced = findOneAndReplace(raw, session, confined, stamped, replaceOnly);
+            if (replaced != null) {
+                return documents.decode(replaced);
+            }
+            try {
+                return documents.decode(findOneAndReplace(raw, session, confined, documents.withGeneratedId(stamped),
+                        options));
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() != FieldWrites.IMMUTABLE_FIELD || attempt == FieldWrites.UPSERT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static @Nullable BsonDocument findOneAndReplace(MongoCollection<BsonDocument> raw,
+            @Nullable ClientSession session, BsonDocument filter, BsonDocument replacement,
+            FindOneAndReplaceOptions options) {
+        return session == null ? raw.findOneAndReplace(filter, replacement, options)
+                : raw.findOneAndReplace(session, filter, replacement, options);
+    }
+
+    private static FindOneAndReplaceOptions withoutUpsert(FindOneAndReplaceOptions options) {
+        return new FindOneAndReplaceOptions().upsert(false).projection(options.getProjection())
+                .sort(options.getSort()).returnDocument(options.getReturnDocument())
+                .maxTime(options.getMaxTime(TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS)
+                .bypassDocumentValidation(options.getBypassDocumentValidation()).collation(options.getCollation())
+                .hint(options.getHint()).hintString(options.getHintString()).comment(options.getComment())
+                .let(options.getLet());
     }
 
     @Override
@@ -124,18 +159,18 @@ abstract class FieldFindAndModify<T> extends FieldWrites<T> {
     private @Nullable T findOneAndUpdateScoped(@Nullable ClientSession session, Bson filter, Bson update,
             FindOneAndUpdateOptions options) {
         FieldDocuments<T> documents = documents();
-        BsonDocument checked = documents.update(update);
+        BsonDocument checked = documents.update(filter, update, options.isUpsert());
         BsonDocument confined = documents.filter(filter);
-        return session == null ? delegate.findOneAndUpdate(confined, checked, options)
-                : delegate.findOneAndUpdate(session, confined, checked, options);
+        return session == null ? unwrapping().findOneAndUpdate(confined, checked, options)
+                : unwrapping().findOneAndUpdate(session, confined, checked, options);
     }
 
     private @Nullable T findOneAndUpdateScoped(@Nullable ClientSession session, Bson filter, List<? extends Bson> update,
             FindOneAndUpdateOptions options) {
         FieldDocuments<T> documents = documents();
-        List<BsonDocument> checked = documents.update(update);
+        List<BsonDocument> checked = documents.update(filter, update, options.isUpsert());
         BsonDocument confined = documents.filter(filter);
-        return session == null ? delegate.findOneAndUpdate(confined, checked, options)
-                : delegate.findOneAndUpdate(session, confined, checked, options);
+        return session == null ? unwrapping().findOneAndUpdate(confined, checked, options)
+                : unwrapping().findOneAndUpdate(session, confined, checked, options);
     }
 }

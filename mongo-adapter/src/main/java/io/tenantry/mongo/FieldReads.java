@@ -30,10 +30,25 @@ abstract class FieldReads<T> implements MongoCollection<T> {
 
     final FieldScope scope;
     final MongoCollection<T> delegate;
+    private @Nullable MongoCollection<T> unwrapping;
 
     FieldReads(FieldScope scope, MongoCollection<T> delegate) {
         this.scope = scope;
         this.delegate = delegate;
+    }
+
+    /**
+     * Returns the delegate decoding results with their ids unwrapped ({@link FieldIds#unwrapping}),
+     * for operations whose results come straight from the stored documents ({@code find},
+     * {@code findOneAnd...}); created on first use.
+     */
+    final MongoCollection<T> unwrapping() {
+        MongoCollection<T> collection = unwrapping;
+        if (collection == null) {
+            collection = delegate.withCodecRegistry(scope.rules.ids().unwrapping(delegate.getCodecRegistry()));
+            unwrapping = collection;
+        }
+        return collection;
     }
 
     final FieldDocuments<T> documents() {
@@ -167,8 +182,9 @@ abstract class FieldReads<T> implements MongoCollection<T> {
     private <R> DistinctIterable<R> distinctScoped(@Nullable ClientSession session, String fieldName, @Nullable Bson filter,
             Class<R> resultClass) {
         BsonDocument confined = confined(filter);
-        DistinctIterable<R> iterable = session == null ? delegate.distinct(fieldName, confined, resultClass)
-                : delegate.distinct(session, fieldName, confined, resultClass);
+        String path = FieldIds.path(Objects.requireNonNull(fieldName, "fieldName"));
+        DistinctIterable<R> iterable = session == null ? delegate.distinct(path, confined, resultClass)
+                : delegate.distinct(session, path, confined, resultClass);
         return FieldScope.bind(DistinctIterable.class, iterable, scope.policy(delegate.getCodecRegistry()));
     }
 
@@ -216,8 +232,8 @@ abstract class FieldReads<T> implements MongoCollection<T> {
 
     private <R> FindIterable<R> findScoped(@Nullable ClientSession session, @Nullable Bson filter, Class<R> resultClass) {
         BsonDocument confined = confined(filter);
-        FindIterable<R> iterable = session == null ? delegate.find(confined, resultClass)
-                : delegate.find(session, confined, resultClass);
+        FindIterable<R> iterable = session == null ? unwrapping().find(confined, resultClass)
+                : unwrapping().find(session, confined, resultClass);
         return FieldScope.bind(FindIterable.class, iterable, scope.policy(delegate.getCodecRegistry()));
     }
 

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class FieldRules {
 
     private final String field;
+    private final FieldIds ids;
 
     /**
      * @param tenantField the top-level field that holds the tenant id in every shared document
@@ -49,6 +50,12 @@ final class FieldRules {
                     + "Use a separate field like 'tenantId'.");
         }
         this.field = tenantField;
+        this.ids = new FieldIds(tenantField);
+    }
+
+    /** Returns how ids are stored with their tenant: see {@link FieldIds}. */
+    FieldIds ids() {
+        return ids;
     }
 
     /** Returns the tenant field name. */
@@ -65,7 +72,8 @@ final class FieldRules {
      * Returns {@code {$and: [{field: tenant}, filter]}}, or just {@code {field: tenant}} when
      * {@code filter} is null or empty. Because the tenant condition is a conjunct of its own, nothing
      * in the user's filter (a forged {@code {field: "other"}}, an {@code $or}, an {@code $expr})
-     * can widen it.
+     * can widen it. Conditions on {@code _id} are rewritten for ids stored with their tenant
+     * ({@link FieldIds#filter}).
      */
     BsonDocument filter(TenantId tenant, @Nullable Bson filter, CodecRegistry registry) {
         BsonDocument condition = condition(tenant);
@@ -76,12 +84,13 @@ final class FieldRules {
         if (user.isEmpty()) {
             return condition;
         }
-        return new BsonDocument("$and", new BsonArray(List.of(condition, user)));
+        return new BsonDocument("$and", new BsonArray(List.of(condition, ids.filter(tenant, user))));
     }
 
     /**
      * Returns a copy of {@code document} for an insert or replacement, with the tenant field set to
-     * {@code tenant}: after {@code _id} when the document has one, else first. The copy is a new
+     * {@code tenant}: after {@code _id} when the document has one, else first. The {@code _id} is
+     * stored with the tenant ({@link FieldIds#wrap}). The copy is a new
      * top-level document whose nested values are shared with {@code document}; neither is mutated
      * here.
      *
@@ -100,7 +109,7 @@ final class FieldRules {
         BsonDocument stamped = new BsonDocument();
         BsonValue id = document.get("_id");
         if (id != null) {
-            stamped.put("_id", id);
+            stamped.put("_id", ids.wrap(tenant, id));
         }
         stamped.put(field, new BsonString(tenant.value()));
         for (Map.Entry<String, BsonValue> entry : document.entrySet()) {

@@ -88,6 +88,11 @@ final class FieldScope implements PipelineScope {
     }
 
     @Override
+    public Ids ids() {
+        return new Ids(rules.ids(), tenant);
+    }
+
+    @Override
     public boolean allowsOut() {
         return false;
     }

@@ -1,6 +1,9 @@
 package io.tenantry.mongo;
 
+import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteInsert;
 import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.bulk.BulkWriteUpsert;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -15,9 +18,12 @@ import com.mongodb.client.result.InsertManyResult;
 import com.mongodb.client.result.InsertOneResult;
 import com.mongodb.client.result.UpdateResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
@@ -61,7 +67,10 @@ abstract class FieldWrites<T> extends FieldReads<T> {
 
     private InsertOneResult insertOneScoped(@Nullable ClientSession session, T document, InsertOneOptions options) {
         BsonDocument stamped = documents().forInsert(document);
-        return session == null ? raw().insertOne(stamped, options) : raw().insertOne(session, stamped, options);
+        InsertOneResult result = session == null ? raw().insertOne(stamped, options)
+                : raw().insertOne(session, stamped, options);
+        return result.wasAcknowledged() ? InsertOneResult.acknowledged(documents().id(result.getInsertedId()))
+                : result;
     }
 
     @Override
@@ -92,7 +101,14 @@ abstract class FieldWrites<T> extends FieldReads<T> {
         for (T document : documents) {
             stamped.add(encoder.forInsert(Objects.requireNonNull(document, "a document in documents")));
         }
-        return session == null ? raw().insertMany(stamped, options) : raw().insertMany(session, stamped, options);
+        InsertManyResult result = session == null ? raw().insertMany(stamped, options)
+                : raw().insertMany(session, stamped, options);
+        if (!result.wasAcknowledged()) {
+            return result;
+        }
+        Map<Integer, BsonValue> ids = new HashMap<>();
+        result.getInsertedIds().forEach((index, id) -> ids.put(index, encoder.id(id)));
+        return InsertManyResult.acknowledged(ids);
     }
 
     // ---- deletes
@@ -174,8 +190,54 @@ abstract class FieldWrites<T> extends FieldReads<T> {
         FieldDocuments<T> encoder = documents();
         BsonDocument confined = encoder.filter(filter);
         BsonDocument stamped = encoder.forReplacement(replacement);
-        return session == null ? raw().replaceOne(confined, stamped, options)
-                : raw().replaceOne(session, confined, stamped, options);
+        if (!encoder.needsGeneratedId(stamped, filter, options.isUpsert()) || !getWriteConcern().isAcknowledged()) {
+            return unwrapped(encoder, replace(session, confined, stamped, options));
+        }
+        ReplaceOptions replaceOnly = withoutUpsert(options);
+        for (int attempt = 1; ; attempt++) {
+            UpdateResult replaced = replace(session, confined, stamped, replaceOnly);
+            if (replaced.getMatchedCount() > 0) {
+                return replaced;
+            }
+            try {
+                return unwrapped(encoder, replace(session, confined, encoder.withGeneratedId(stamped), options));
+            } catch (MongoWriteException e) {
+                // A matching document appeared between the two steps: replace it, keeping its id.
+                if (e.getCode() != IMMUTABLE_FIELD || attempt == UPSERT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The server's error code for a write that would change {@code _id}: the second step of an
+     * upserting replacement meeting a document that appeared after the first step.
+     */
+    static final int IMMUTABLE_FIELD = 66;
+
+    /** How often an upserting replacement retries its two steps when documents keep appearing between them. */
+    static final int UPSERT_ATTEMPTS = 3;
+
+    private UpdateResult replace(@Nullable ClientSession session, BsonDocument filter, BsonDocument replacement,
+            ReplaceOptions options) {
+        return session == null ? raw().replaceOne(filter, replacement, options)
+                : raw().replaceOne(session, filter, replacement, options);
+    }
+
+    private static ReplaceOptions withoutUpsert(ReplaceOptions options) {
+        return new ReplaceOptions().upsert(false).bypassDocumentValidation(options.getBypassDocumentValidation())
+                .collation(options.getCollation()).hint(options.getHint()).hintString(options.getHintString())
+                .comment(options.getComment()).let(options.getLet()).sort(options.getSort());
+    }
+
+    /** Returns {@code result} with the upserted id, if any, as the caller's id. */
+    static UpdateResult unwrapped(FieldDocuments<?> documents, UpdateResult result) {
+        if (!result.wasAcknowledged() || result.getUpsertedId() == null) {
+            return result;
+        }
+        return UpdateResult.acknowledged(result.getMatchedCount(), result.getModifiedCount(),
+                documents.id(result.getUpsertedId()));
     }
 
     // ---- updates
@@ -265,27 +327,27 @@ abstract class FieldWrites<T> extends FieldReads<T> {
     private UpdateResult updateScoped(@Nullable ClientSession session, Bson filter, Bson update, UpdateOptions options,
             boolean many) {
         FieldDocuments<T> rules = documents();
-        BsonDocument checked = rules.update(update);
+        BsonDocument checked = rules.update(filter, update, options.isUpsert());
         BsonDocument confined = rules.filter(filter);
         if (many) {
-            return session == null ? delegate.updateMany(confined, checked, options)
-                    : delegate.updateMany(session, confined, checked, options);
+            return unwrapped(rules, session == null ? delegate.updateMany(confined, checked, options)
+                    : delegate.updateMany(session, confined, checked, options));
         }
-        return session == null ? delegate.updateOne(confined, checked, options)
-                : delegate.updateOne(session, confined, checked, options);
+        return unwrapped(rules, session == null ? delegate.updateOne(confined, checked, options)
+                : delegate.updateOne(session, confined, checked, options));
     }
 
     private UpdateResult updateScoped(@Nullable ClientSession session, Bson filter, List<? extends Bson> pipeline,
             UpdateOptions options, boolean many) {
         FieldDocuments<T> rules = documents();
-        List<BsonDocument> checked = rules.update(pipeline);
+        List<BsonDocument> checked = rules.update(filter, pipeline, options.isUpsert());
         BsonDocument confined = rules.filter(filter);
         if (many) {
-            return session == null ? delegate.updateMany(confined, checked, options)
-                    : delegate.updateMany(session, confined, checked, options);
+            return unwrapped(rules, session == null ? delegate.updateMany(confined, checked, options)
+                    : delegate.updateMany(session, confined, checked, options));
         }
-        return session == null ? delegate.updateOne(confined, checked, options)
-                : delegate.updateOne(session, confined, checked, options);
+        return unwrapped(rules, session == null ? delegate.updateOne(confined, checked, options)
+                : delegate.updateOne(session, confined, checked, options));
     }
 
     // ---- bulk
@@ -314,7 +376,22 @@ abstract class FieldWrites<T> extends FieldReads<T> {
     /** Confines every request before sending any, so a refused request leaves nothing half-written. */
     private BulkWriteResult bulkWriteScoped(@Nullable ClientSession session, List<? extends WriteModel<? extends T>> requests,
             BulkWriteOptions options) {
-        List<WriteModel<BsonDocument>> confined = documents().bulk(requests);
-        return session == null ? raw().bulkWrite(confined, options) : raw().bulkWrite(session, confined, options);
+        FieldDocuments<T> documents = documents();
+        List<WriteModel<BsonDocument>> confined = documents.bulk(requests);
+        BulkWriteResult result = session == null ? raw().bulkWrite(confined, options)
+                : raw().bulkWrite(session, confined, options);
+        if (!result.wasAcknowledged()) {
+            return result;
+        }
+        List<BulkWriteUpsert> upserts = new ArrayList<>(result.getUpserts().size());
+        for (BulkWriteUpsert upsert : result.getUpserts()) {
+            upserts.add(new BulkWriteUpsert(upsert.getIndex(), documents.id(upsert.getId())));
+        }
+        List<BulkWriteInsert> inserts = new ArrayList<>(result.getInserts().size());
+        for (BulkWriteInsert insert : result.getInserts()) {
+            inserts.add(new BulkWriteInsert(insert.getIndex(), documents.id(insert.getId())));
+        }
+        return BulkWriteResult.acknowledged(result.getInsertedCount(), result.getMatchedCount(),
+                result.getDeletedCount(), result.getModifiedCount(), upserts, inserts);
     }
 }

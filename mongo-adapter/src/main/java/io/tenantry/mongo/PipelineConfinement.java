@@ -74,13 +74,25 @@ final class PipelineConfinement {
 
     private final PipelineScope scope;
     private final @Nullable BsonDocument condition;
+    private final PipelineScope.@Nullable Ids ids;
     private final CollectionReferences references;
 
     private PipelineConfinement(PipelineScope scope) {
         this.scope = scope;
         BsonDocument tenantCondition = scope.tenantCondition();
         this.condition = tenantCondition == null ? null : BsonCopies.deepCopy(tenantCondition);
+        this.ids = scope.ids();
         this.references = new CollectionReferences(this);
+    }
+
+    /** The FIELD model's ids of the tenant, or null for the other models. */
+    PipelineScope.@Nullable Ids ids() {
+        return ids;
+    }
+
+    /** Returns {@code filter} rewritten for ids stored with the tenant (FIELD), or itself. */
+    BsonValue idFilter(@Nullable BsonValue filter) {
+        return ids == null || filter == null || !filter.isDocument() ? filter : ids.filter(filter.asDocument());
     }
 
     /**
@@ -125,18 +137,25 @@ final class PipelineConfinement {
 
     /** Confines a (sub-)pipeline whose stages are already this engine's own copies. */
     List<BsonDocument> confine(List<BsonDocument> stages, Input input, boolean topLevel) {
-        List<BsonDocument> confined = new ArrayList<>(stages.size() + 2);
+        List<BsonDocument> confined = new ArrayList<>(stages.size() + 3);
         if (input == Input.COLLECTION && condition != null) {
             String first = stages.isEmpty() ? null : stageName(stages.get(0), "pipeline");
-            if ("$match".equals(first) && stages.get(0).get(first).isDocument()
-                    && stages.get(0).getDocument(first).containsKey("$text")) {
-                // $text must be in the first stage, and a compound text index needs the tenant
-                // equality in the same $match: merge rather than prepend.
-                confined.add(match(and(stages.get(0).get(first), "$match", "filter")));
+            if ("$match".equals(first) && stages.get(0).get(first).isDocument()) {
+                // The leading $match joins the tenant condition, before the ids are unwrapped, so
+                // that its conditions on _id can use the index. $text must be in the first stage
+                // anyway, and a compound text index needs the tenant equality in the same $match.
+                confined.add(match(and(idFilter(stages.get(0).get(first)), "$match", "filter")));
                 stages = stages.subList(1, stages.size());
-            } else if (!"$geoNear".equals(first) && !"$vectorSearch".equals(first)) {
+            } else if ("$geoNear".equals(first) || "$vectorSearch".equals(first)) {
                 // $geoNear and $vectorSearch must come first; they take the condition themselves.
+                BsonDocument stage = stages.get(0);
+                confineStage(first, stage, stage.get(first), false, false, confined);
+                stages = stages.subList(1, stages.size());
+            } else {
                 confined.add(match(condition()));
+            }
+            if (ids != null) {
+                confined.add(FieldIds.unwrapStage());
             }
         }
         for (int i = 0; i < stages.size(); i++) {
@@ -157,7 +176,11 @@ final class PipelineConfinement {
         }
         switch (name) {
             case "$geoNear":
-                confined.add(new BsonDocument(name, withCondition(name, spec, "query", condition())));
+                BsonDocument geoNear = document(name, spec);
+                if (geoNear.containsKey("query")) {
+                    geoNear.put("query", idFilter(geoNear.get("query")));
+                }
+                confined.add(new BsonDocument(name, withCondition(name, geoNear, "query", condition())));
                 return;
             case "$vectorSearch":
                 confined.add(new BsonDocument(name,
@@ -170,7 +193,12 @@ final class PipelineConfinement {
                 confined.add(new BsonDocument(name, references.lookup(spec)));
                 return;
             case "$graphLookup":
-                confined.add(new BsonDocument(name, references.graphLookup(spec)));
+                BsonDocument graphLookup = references.graphLookup(spec);
+                confined.add(new BsonDocument(name, graphLookup));
+                BsonDocument unwrap = references.afterGraphLookup(graphLookup);
+                if (unwrap != null) {
+                    confined.add(unwrap);
+                }
                 return;
             case "$unionWith":
                 confined.add(new BsonDocument(name, references.unionWith(spec)));
@@ -228,6 +256,14 @@ final class PipelineConfinement {
             facets.put(facet.getKey(), new BsonArray(confine(stages, Input.CONFINED, false)));
         }
         return facets;
+    }
+
+    private static BsonDocument document(String name, BsonValue spec) {
+        if (!spec.isDocument()) {
+            throw new IsolationViolationException(name + " must be given a document; got a " + spec.getBsonType()
+                    + ".");
+        }
+        return spec.asDocument();
     }
 
     /** Returns {@code spec} with {@code condition} ANDed into its {@code key} (no-op for a null condition). */

@@ -33,6 +33,28 @@ interface PipelineScope {
      */
     @Nullable BsonDocument tenantCondition();
 
+    /**
+     * FIELD model: how ids are stored with the tenant, so that the pipeline unwraps them after the
+     * tenant condition and wraps them again before a {@code $merge}; null for the other models.
+     */
+    default @Nullable Ids ids() {
+        return null;
+    }
+
+    /** The FIELD model's ids of one tenant: {@link FieldIds} bound to the tenant. */
+    record Ids(FieldIds ids, io.tenantry.TenantId tenant) {
+
+        /** Returns {@code filter} rewritten for stored ids. */
+        BsonDocument filter(BsonDocument filter) {
+            return ids.filter(tenant, filter);
+        }
+
+        /** Returns the stage that wraps ids again before a {@code $merge}. */
+        BsonDocument wrapStage() {
+            return ids.wrapStage(tenant);
+        }
+    }
+
     /** Whether {@code $out} is allowed (false for FIELD: {@code $out} replaces a whole shared collection). */
     boolean allowsOut();
 }

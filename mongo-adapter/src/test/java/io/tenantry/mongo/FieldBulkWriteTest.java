@@ -54,7 +54,7 @@ class FieldBulkWriteTest {
     /** Every stored document as "id:tenant:n". */
     private List<String> stored() {
         return deployment.raw("cards").find().into(new ArrayList<>()).stream()
-                .map(d -> d.get("_id") + ":" + d.getString("tenantId") + ":" + d.get("n"))
+                .map(d -> FieldMongo.callerId(d) + ":" + d.getString("tenantId") + ":" + d.get("n"))
                 .sorted().collect(Collectors.toList());
     }
 

@@ -8,7 +8,11 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoNamespace;
 import com.mongodb.ReadPreference;
 import com.mongodb.client.ClientSession;
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.result.InsertManyResult;
+import com.mongodb.client.result.InsertOneResult;
+import com.mongodb.client.result.UpdateResult;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.InsertOneModel;
@@ -42,7 +46,7 @@ class FieldCompletenessTest {
 
     /** Calls on the driver handles that only read options: not operations. */
     private static final Set<String> NOT_OPERATIONS = Set.of("getCodecRegistry", "getDocumentClass",
-            "withDocumentClass", "getNamespace", "getReadPreference", "getWriteConcern", "getReadConcern", "getTimeout",
+            "withDocumentClass", "withCodecRegistry", "getNamespace", "getReadPreference", "getWriteConcern", "getReadConcern", "getTimeout",
             "getName", "toString");
 
     private static final FieldScope SCOPE = new FieldScope(TenantId.of("acme"), new FieldRules("tenantId"), "cardvault");
@@ -261,6 +265,18 @@ class FieldCompletenessTest {
         }
         if (returns == List.class) {
             return List.of("answer");
+        }
+        if (returns == InsertOneResult.class) {
+            return InsertOneResult.unacknowledged();
+        }
+        if (returns == InsertManyResult.class) {
+            return InsertManyResult.unacknowledged();
+        }
+        if (returns == UpdateResult.class) {
+            return UpdateResult.unacknowledged();
+        }
+        if (returns == BulkWriteResult.class) {
+            return BulkWriteResult.unacknowledged();
         }
         if (returns.isInterface() && returns.getName().startsWith("com.mongodb.client.")) {
             return iterable(returns);

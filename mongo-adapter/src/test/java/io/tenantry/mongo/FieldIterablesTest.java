@@ -151,7 +151,10 @@ class FieldIterablesTest {
                 "{fullDocument: 'updateLookup', fullDocumentBeforeChange: 'whenAvailable'}"));
         assertThat(pipeline.get(1)).isEqualTo(BsonDocument.parse("{$match: {$or: [{'fullDocument.tenantId': 'bravo'},"
                 + " {'fullDocumentBeforeChange.tenantId': 'bravo'}]}}"));
-        assertThat(pipeline.get(2)).isEqualTo(BsonDocument.parse("{$match: {operationType: 'insert'}}"));
+        assertThat(pipeline.get(2)).isEqualTo(FieldChangeStreams.unwrapIds());
+        assertThat(pipeline.get(2).toJson()).contains("\"documentKey._id\": \"$documentKey._id.id\"",
+                "\"$mergeObjects\": [\"$fullDocument\", {\"_id\": \"$fullDocument._id.id\"}]");
+        assertThat(pipeline.get(3)).isEqualTo(BsonDocument.parse("{$match: {operationType: 'insert'}}"));
     }
 
     @Test

@@ -106,4 +106,13 @@ final class FieldMongo implements AutoCloseable {
         client.close();
         clusters.close();
     }
+
+    /**
+     * Returns the caller's id of a document read from a shared collection directly: the FIELD model
+     * stores ids with the tenant, as {@code {tenantId: ..., id: <the caller's id>}} (see FieldIds).
+     */
+    static Object callerId(Document stored) {
+        Object id = stored.get("_id");
+        return id instanceof Document wrapped ? wrapped.get("id") : id;
+    }
 }

@@ -78,7 +78,7 @@ class FieldRulesTest {
     @Test
     void documentWithoutTenantIsStampedRightAfterId() {
         BsonDocument document = bson("{name: 'x', _id: 1}");
-        assertThat(rules.stamp(ACME, document)).isEqualTo(bson("{_id: 1, tenantId: 'acme', name: 'x'}"));
+        assertThat(rules.stamp(ACME, document)).isEqualTo(bson("{_id: {tenantId: 'acme', id: 1}, tenantId: 'acme', name: 'x'}"));
         assertThat(rules.stamp(ACME, document).getFirstKey()).isEqualTo("_id");
         assertThat(document).isEqualTo(bson("{name: 'x', _id: 1}"));
         assertThat(rules.stamp(ACME, bson("{name: 'x'}")).getFirstKey()).isEqualTo("tenantId");
@@ -93,7 +93,7 @@ class FieldRulesTest {
     @Test
     void immutableRawDocumentIsStampedIntoACopy() {
         RawBsonDocument raw = RawBsonDocument.parse("{_id: 7, name: 'x'}");
-        assertThat(rules.stamp(ACME, raw)).isEqualTo(bson("{_id: 7, tenantId: 'acme', name: 'x'}"));
+        assertThat(rules.stamp(ACME, raw)).isEqualTo(bson("{_id: {tenantId: 'acme', id: 7}, tenantId: 'acme', name: 'x'}"));
     }
 
     @Test

@@ -52,7 +52,7 @@ class FieldWritesTest {
     }
 
     private Document stored(String id) {
-        return deployment.raw("cards").find(Filters.eq("_id", id)).first();
+        return deployment.raw("cards").find(Filters.eq("_id.id", id)).first();
     }
 
     /** A plain POJO, encoded by the POJO codec, which knows nothing of the tenant field. */
@@ -96,7 +96,7 @@ class FieldWritesTest {
 
         assertThat(card.get("_id")).isInstanceOf(ObjectId.class);
         assertThat(card).doesNotContainKey("tenantId");
-        assertThat(deployment.raw("cards").find(Filters.eq("_id", card.get("_id"))).first())
+        assertThat(deployment.raw("cards").find(Filters.eq("_id.id", card.get("_id"))).first())
                 .containsEntry("tenantId", "acme").containsEntry("name", "Mox");
     }
 
@@ -107,7 +107,7 @@ class FieldWritesTest {
         as(BRAVO, () -> pojoCards.insertOne(card));
 
         assertThat(card.getId()).isNotNull();
-        assertThat(deployment.raw("cards").find(Filters.eq("_id", card.getId())).first())
+        assertThat(deployment.raw("cards").find(Filters.eq("_id.id", card.getId())).first())
                 .containsEntry("tenantId", "bravo").containsEntry("name", "Sol Ring");
         assertThat(callAs(BRAVO, () -> pojoCards.find(Filters.eq("name", "Sol Ring")).first().getId()))
                 .isEqualTo(card.getId());
@@ -124,7 +124,7 @@ class FieldWritesTest {
         Card before = callAs(ACME, () -> pojoCards.findOneAndReplace(Filters.eq("_id", card.getId()), replacement));
 
         assertThat(before.getName()).isEqualTo("Chaos Orb");
-        assertThat(deployment.raw("cards").find(Filters.eq("_id", card.getId())).first())
+        assertThat(deployment.raw("cards").find(Filters.eq("_id.id", card.getId())).first())
                 .containsEntry("tenantId", "acme").containsEntry("name", "Chaos Orb (flipped)");
         assertThat(callAs(BRAVO, () -> pojoCards.findOneAndReplace(Filters.eq("_id", card.getId()), replacement)))
                 .isNull();
@@ -240,7 +240,8 @@ class FieldWritesTest {
         }
 
         BsonDocument statement = deployment.lastCommand("update").getArray("updates").get(0).asDocument();
-        assertThat(statement.getDocument("q")).isEqualTo(BsonDocument.parse("{$and: [{tenantId: 'acme'}, {_id: 'a1'}]}"));
+        assertThat(statement.getDocument("q")).isEqualTo(BsonDocument.parse(
+                "{$and: [{tenantId: 'acme'}, {_id: {tenantId: 'acme', id: 'a1'}}]}"));
         assertThat(statement.getArray("u").getValues()).containsExactly(BsonDocument.parse("{$set: {price: 4}}"));
     }
 
@@ -280,7 +281,7 @@ class FieldWritesTest {
 
         assertThat(inserted.getInsertedIds()).hasSize(2);
         assertThat(deleted.getDeletedCount()).isEqualTo(2);
-        assertThat(deployment.raw("cards").find().into(new ArrayList<>())).extracting(d -> d.get("_id"))
+        assertThat(deployment.raw("cards").find().into(new ArrayList<>())).extracting(FieldMongo::callerId)
                 .containsExactlyInAnyOrder("a1", "b1");
         assertThat(stored("b1")).containsEntry("tenantId", "bravo");
     }

@@ -39,7 +39,8 @@ class PipelineConfinementTest {
     @Test
     void fieldPipelineStartsWithTheTenantMatchEvenWhenTheUserForgesAnotherTenant() {
         assertThat(confine(field, "{$match: {tenantId: 'bravo'}}", "{$group: {_id: '$a', n: {$sum: 1}}}"))
-                .isEqualTo(stages(TENANT_MATCH, "{$match: {tenantId: 'bravo'}}", "{$group: {_id: '$a', n: {$sum: 1}}}"));
+                .isEqualTo(stages("{$match: {$and: [{tenantId: 'acme'}, {tenantId: 'bravo'}]}}",
+                        "{$group: {_id: '$a', n: {$sum: 1}}}"));
         assertThat(confine(field)).isEqualTo(stages(TENANT_MATCH));
     }
 
@@ -55,7 +56,8 @@ class PipelineConfinementTest {
                 Aggregates.lookup("users", "userId", "_id", "user"));
         List<BsonDocument> before = pipeline.stream().map(s -> s.toBsonDocument(BsonDocument.class, REGISTRY)).toList();
         List<BsonDocument> confined = PipelineConfinement.confine(pipeline, field, REGISTRY);
-        assertThat(confined).isEqualTo(stages(TENANT_MATCH, "{$match: {a: 1}}", "{$lookup: {from: 'acme__users', "
+        assertThat(confined).isEqualTo(stages("{$match: {$and: [{tenantId: 'acme'}, {a: 1}]}}",
+                "{$lookup: {from: 'acme__users', "
                 + "localField: 'userId', foreignField: '_id', as: 'user', pipeline: [" + TENANT_MATCH + "]}}"));
         assertThat(pipeline.stream().map(s -> s.toBsonDocument(BsonDocument.class, REGISTRY)).toList())
                 .isEqualTo(before);
@@ -163,7 +165,7 @@ class PipelineConfinementTest {
                 + "{$match: {$expr: {$eq: ['$cardId', '$$id']}}},"
                 + "{$lookup: {from: 'users', pipeline: [], as: 'u'}}]}}"))
                 .isEqualTo(stages(TENANT_MATCH, "{$lookup: {from: 'acme__orders', let: {id: '$_id'}, as: 'o', "
-                        + "pipeline: [" + TENANT_MATCH + ", {$match: {$expr: {$eq: ['$cardId', '$$id']}}},"
+                        + "pipeline: [{$match: {$and: [{tenantId: 'acme'}, {$expr: {$eq: ['$cardId', '$$id']}}]}},"
                         + "{$lookup: {from: 'acme__users', pipeline: [" + TENANT_MATCH + "], as: 'u'}}]}}"));
         assertThat(field.requested).containsExactly("orders", "users");
     }
@@ -208,8 +210,8 @@ class PipelineConfinementTest {
     @Test
     void unionWithPipelineCannotSkipTheTenantMatch() {
         assertThat(confine(field, "{$unionWith: {coll: 'archive', pipeline: [{$match: {tenantId: 'bravo'}}]}}"))
-                .isEqualTo(stages(TENANT_MATCH, "{$unionWith: {coll: 'acme__archive', pipeline: [" + TENANT_MATCH
-                        + ", {$match: {tenantId: 'bravo'}}]}}"));
+                .isEqualTo(stages(TENANT_MATCH, "{$unionWith: {coll: 'acme__archive', pipeline: ["
+                        + "{$match: {$and: [{tenantId: 'acme'}, {tenantId: 'bravo'}]}}]}}"));
     }
 
     @Test
