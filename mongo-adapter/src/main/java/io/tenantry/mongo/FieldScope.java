@@ -44,10 +44,12 @@ final class FieldScope implements PipelineScope {
     /**
      * Returns how iterables of a shared collection are bound: a later {@code filter(...)} is
      * confined like the first one, explain is refused (its statistics describe every tenant's
-     * documents), and {@code refused} methods throw with their reason.
+     * documents), a later sort or projection reads stored ids ({@link FieldIds#keys}), and
+     * {@code refused} methods throw with their reason.
      */
     ScopedIterables.Policy policy(CodecRegistry registry, Map<String, String> refused) {
-        return new ScopedIterables.Policy(tenant, filter -> filter(filter, registry), false, refused);
+        return new ScopedIterables.Policy(tenant, filter -> filter(filter, registry), false, refused,
+                keys -> FieldIds.keys(BsonCopies.document(keys, registry)));
     }
 
     /** Returns {@link #policy(CodecRegistry, Map)} without refused methods. */

@@ -47,6 +47,8 @@ final class ScopedIterables {
         EXECUTE,
         /** Returns a derived iterable ({@code map}, {@code withDocumentClass}): bound in turn. */
         DERIVE,
+        /** Sets a sort or projection: its keys rewritten by the model's key operator, if any. */
+        KEYS,
         /** Asks the server for a plan: allowed only where the model says statistics reveal nothing shared. */
         EXPLAIN
     }
@@ -58,7 +60,8 @@ final class ScopedIterables {
     static final Map<Class<?>, Map<String, Kind>> KINDS = Map.of(
             MongoIterable.class, table(Set.of()),
             FindIterable.class, table(Set.of("cursorType", "limit", "max", "min", "noCursorTimeout", "partial",
-                    "projection", "returnKey", "showRecordId", "skip", "sort"), "filter", Kind.FILTER, "explain", Kind.EXPLAIN),
+                    "returnKey", "showRecordId", "skip"), "filter", Kind.FILTER, "explain", Kind.EXPLAIN,
+                    "sort", Kind.KEYS, "projection", Kind.KEYS),
             AggregateIterable.class, table(Set.of("bypassDocumentValidation"), "toCollection", Kind.EXECUTE,
                     "explain", Kind.EXPLAIN),
             ChangeStreamIterable.class, table(Set.of("fullDocument", "fullDocumentBeforeChange", "resumeAfter",
@@ -93,19 +96,27 @@ final class ScopedIterables {
      * @param filter rewrites a filter given later through {@code filter(...)}; null passes it through
      * @param explainAllowed whether {@code explain} may run (not on shared collections)
      * @param refused method names the model refuses, with the reason as the value
+     * @param keys rewrites a sort or projection given later; null passes it through
      */
     static final class Policy {
         final TenantId tenant;
         final @Nullable UnaryOperator<Bson> filter;
         final boolean explainAllowed;
         final Map<String, String> refused;
+        final @Nullable UnaryOperator<Bson> keys;
 
         Policy(TenantId tenant, @Nullable UnaryOperator<Bson> filter, boolean explainAllowed,
                 Map<String, String> refused) {
+            this(tenant, filter, explainAllowed, refused, null);
+        }
+
+        Policy(TenantId tenant, @Nullable UnaryOperator<Bson> filter, boolean explainAllowed,
+                Map<String, String> refused, @Nullable UnaryOperator<Bson> keys) {
             this.tenant = tenant;
             this.filter = filter;
             this.explainAllowed = explainAllowed;
             this.refused = Map.copyOf(refused);
+            this.keys = keys;
         }
 
         /** A policy for a tenant's own collection or database: no rewriting, explain allowed. */
@@ -184,6 +195,13 @@ final class ScopedIterables {
                         rewritten[0] = policy.filter.apply((Bson) args[0]);
                     }
                     call(method, rewritten);
+                    return proxy;
+                case KEYS:
+                    Object[] keys = args.clone();
+                    if (policy.keys != null && keys[0] != null) {
+                        keys[0] = policy.keys.apply((Bson) keys[0]);
+                    }
+                    call(method, keys);
                     return proxy;
                 case EXPLAIN:
                     if (!policy.explainAllowed) {
