@@ -92,8 +92,8 @@ public final class JdbcProvisioning {
 
     /**
      * Provisions each of {@code tenants} as {@link #ensure(TenantId)} does, each with its tenant bound
-     * in {@link TenantContext} (so log lines carry it), on {@code parallelism} daemon threads named
-     * {@code tenantry-provisioning-N} that end with the call, and waits for all. A tenant named twice is
+     * in {@link io.tenantry.TenantContext} (so log lines carry it), on {@code parallelism} daemon
+     * threads named {@code tenantry-provisioning-N} that end with the call, and waits for all. A tenant named twice is
      * provisioned once. One tenant's failure does not stop the others: the report lists it, by tenant.
      * Progress goes to {@code listener} after each tenant, from the calling thread, and to the log at
      * INFO every tenth of the tenants or every 5 s, whichever comes first, and at the end.

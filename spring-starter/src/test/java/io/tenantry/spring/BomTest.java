@@ -13,7 +13,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * The BOM a Spring Boot application imports manages Tenantry's own artifacts and nothing else: no
- * parent whose managed versions (JUnit 5 among them) would come along and override Boot's.
+ * parent whose managed versions (JUnit 5 among them) would come along and override Boot's. And it
+ * manages every artifact the build publishes, so that a new module is not forgotten.
  */
 class BomTest {
 
@@ -36,6 +37,34 @@ class BomTest {
         Document parent = factory.newDocumentBuilder().parse(Path.of("..", "pom.xml").toFile());
         assertThat(text(project, "version")).as("the BOM's version is the build's")
                 .isEqualTo(text(parent.getDocumentElement(), "version"));
+    }
+
+    @Test
+    void theBomManagesEveryPublishedModuleOfTheBuild() throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Element bom = factory.newDocumentBuilder().parse(Path.of("..", "bom", "pom.xml").toFile()).getDocumentElement();
+        List<String> managed = new ArrayList<>();
+        NodeList dependencies = bom.getElementsByTagName("artifactId");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            managed.add(dependencies.item(i).getTextContent());
+        }
+        Element root = factory.newDocumentBuilder().parse(Path.of("..", "pom.xml").toFile()).getDocumentElement();
+        NodeList modules = root.getElementsByTagName("module");
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < modules.getLength(); i++) {
+            String folder = modules.item(i).getTextContent();
+            Element module = factory.newDocumentBuilder().parse(Path.of("..", folder, "pom.xml").toFile())
+                    .getDocumentElement();
+            NodeList skip = module.getElementsByTagName("maven.deploy.skip");
+            boolean unpublished = skip.getLength() > 0 && skip.item(0).getTextContent().trim().equals("true");
+            if (!folder.equals("bom") && !unpublished) {
+                published.add(text(module, "artifactId"));
+            }
+        }
+        assertThat(published).as("published modules").contains("tenantry-core", "tenantry-spring-boot-starter-test")
+                .doesNotContain("tenantry-examples", "tenantry-benchmarks");
+        assertThat(managed).containsAll(published);
     }
 
     private static String text(Element project, String child) {

@@ -27,7 +27,9 @@ import org.springframework.context.annotation.Import;
 /**
  * MongoDB wiring: one {@link MongoClient} per configured cluster (or the application's own client as
  * cluster "main"), the {@link TenantMongo} built from the catalogue, the router and every
- * {@link TenantMongoBuilderCustomizer}, and the provisioning of all tenants at start-up.
+ * {@link TenantMongoBuilderCustomizer}, and the provisioning of all tenants at start-up. When the
+ * clusters come from {@code tenantry.mongodb.clusters}, Spring Boot's own client is left out
+ * ({@link BootMongoClientCondition} says when and why).
  */
 @AutoConfiguration(after = TenantryAutoConfiguration.class,
         afterName = "org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration")

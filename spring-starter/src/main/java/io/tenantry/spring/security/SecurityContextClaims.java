@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -37,9 +36,8 @@ public final class SecurityContextClaims implements RequestClaims {
 
     @Override
     public Optional<String> claim(HttpServletRequest request, String name) {
-        Authentication authentication = contexts.getContext().getAuthentication();
-        if (authentication == null || !authentication.isAuthenticated()
-                || authentication instanceof AnonymousAuthenticationToken) {
+        Authentication authentication = SecurityContextAuthentication.authenticated(contexts);
+        if (authentication == null) {
             return Optional.empty();
         }
         Object value = claimOf(authentication.getPrincipal(), name);

@@ -1,5 +1,6 @@
 package io.tenantry.spring.security;
 
+import io.tenantry.spring.web.RequestAuthentication;
 import io.tenantry.spring.web.RequestClaims;
 import io.tenantry.spring.web.TenantryWebAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,8 +13,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 /**
  * Spring Security wiring: the claims of the authenticated principal feed the {@code claim} source of
  * the resolver chain, so a request whose header or subdomain names another tenant than its token is
- * refused (403) by the chain's conflict rule. The tenant filter is ordered after the security
- * filter chain so that the principal is known when it runs.
+ * refused (403) by the chain's conflict rule; and whether the principal is authenticated decides
+ * whether a refused caller learns why ({@code tenantry.web.conceal-tenants}). The tenant filter is
+ * ordered after the security filter chain so that the principal is known when it runs.
  */
 @AutoConfiguration(before = TenantryWebAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -24,5 +26,11 @@ public final class TenantrySecurityAutoConfiguration {
     @ConditionalOnMissingBean
     RequestClaims tenantRequestClaims() {
         return new SecurityContextClaims();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RequestAuthentication tenantRequestAuthentication() {
+        return new SecurityContextAuthentication();
     }
 }

@@ -7,7 +7,9 @@ import java.io.IOException;
 
 /**
  * Writes the answer to a request the tenant filter refused. The default writes RFC 9457 problem
- * details; define a bean to answer differently. Implementations must be thread-safe.
+ * details, and conceals tenants as {@code tenantry.web.conceal-tenants} says; define a bean to answer
+ * differently, and it decides what a caller learns about tenants too. Implementations must be
+ * thread-safe.
  */
 @FunctionalInterface
 public interface TenantRejectionHandler {

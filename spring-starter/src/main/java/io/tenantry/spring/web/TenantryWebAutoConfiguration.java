@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Servlet web wiring: the {@link TenantFilter}, registered just after the Spring Security filter
  * chain (so token claims are known) and before everything else, with its claim source, rejection
- * handler and listeners.
+ * handler (which conceals tenants from the callers {@code tenantry.web.conceal-tenants} names, as told
+ * by the {@link RequestAuthentication} bean) and listeners.
  */
 @AutoConfiguration(after = TenantryAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -36,8 +37,10 @@ public final class TenantryWebAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TenantRejectionHandler tenantRejectionHandler(TenantryWebProperties properties) {
-        return new ProblemDetailsRejectionHandler(properties.getRetryAfter());
+    TenantRejectionHandler tenantRejectionHandler(TenantryWebProperties properties,
+            ObjectProvider<RequestAuthentication> authentication) {
+        return new ProblemDetailsRejectionHandler(properties.getRetryAfter(), properties.getConcealTenants(),
+                authentication.getIfUnique(() -> RequestAuthentication.SERVLET));
     }
 
     @Bean

@@ -35,6 +35,13 @@ public class TenantryWebProperties {
     /** Retry-After sent with the 503 answer to a write for a read-only tenant (one being moved). */
     private Duration retryAfter = Duration.ofSeconds(30);
 
+    /**
+     * Which callers get one and the same answer (403, without detail) whether the tenant a request names
+     * is unknown, suspended, deleted or in conflict with another source, so that they cannot tell which
+     * tenants exist; the detail is logged instead.
+     */
+    private ConcealTenants concealTenants = ConcealTenants.UNAUTHENTICATED;
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -80,5 +87,29 @@ public class TenantryWebProperties {
 
     public void setRetryAfter(Duration retryAfter) {
         this.retryAfter = retryAfter;
+    }
+
+    public ConcealTenants getConcealTenants() {
+        return concealTenants;
+    }
+
+    public void setConcealTenants(ConcealTenants concealTenants) {
+        this.concealTenants = concealTenants;
+    }
+
+    /** Which callers cannot tell an unknown tenant from one they may not use. */
+    public enum ConcealTenants {
+
+        /**
+         * Callers that are not authenticated (with Spring Security: no authenticated, non-anonymous
+         * Authentication); authenticated callers get the detailed answers.
+         */
+        UNAUTHENTICATED,
+
+        /** Every caller, e.g. when authenticated callers are not bound to one tenant by a claim. */
+        ALWAYS,
+
+        /** No caller: every refusal says what is wrong (404 for an unknown tenant, 403 for a suspended one). */
+        NEVER
     }
 }

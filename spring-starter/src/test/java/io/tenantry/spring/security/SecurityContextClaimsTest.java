@@ -53,4 +53,19 @@ class SecurityContextClaimsTest {
                 Map.of("tenant_id", "acme"), AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
         assertThat(claims.claim(request, "tenant_id")).isEmpty();
     }
+
+    @Test
+    void aCallerIsAuthenticatedWithAnAuthenticatedAuthenticationThatIsNotAnonymous() {
+        SecurityContextAuthentication authentication = new SecurityContextAuthentication();
+        assertThat(authentication.isAuthenticated(request)).isFalse();
+        SecurityContextHolder.getContext().setAuthentication(new AnonymousAuthenticationToken("key", "anonymous",
+                AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
+        assertThat(authentication.isAuthenticated(request)).isFalse();
+        TestingAuthenticationToken unverified = new TestingAuthenticationToken("ann", null);
+        unverified.setAuthenticated(false);
+        SecurityContextHolder.getContext().setAuthentication(unverified);
+        assertThat(authentication.isAuthenticated(request)).isFalse();
+        SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken("ann", null, "USER"));
+        assertThat(authentication.isAuthenticated(request)).isTrue();
+    }
 }

@@ -2,6 +2,8 @@ package io.tenantry.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tenantry.TenantId;
+import io.tenantry.UnknownTenantException;
 import io.tenantry.spring.TenantryAutoConfiguration;
 import io.tenantry.spring.security.SecurityContextClaims;
 import io.tenantry.spring.security.TenantrySecurityAutoConfiguration;
@@ -14,6 +16,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -46,6 +50,31 @@ class TenantryWebAutoConfigurationTest {
         runner.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class)).run(context -> {
             assertThat(context).hasSingleBean(TenantFilter.class).doesNotHaveBean(RequestClaims.class);
         });
+    }
+
+    @Test
+    void tenantsAreConcealedFromCallersThatSpringSecurityOrElseTheContainerDidNotAuthenticate() {
+        runner.run(context -> assertThat(context.getBean(RequestAuthentication.class).getClass().getSimpleName())
+                .isEqualTo("SecurityContextAuthentication"));
+        runner.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class)).run(context -> {
+            assertThat(context).doesNotHaveBean(RequestAuthentication.class);
+            TenantRejectionHandler handler = context.getBean(TenantRejectionHandler.class);
+            MockHttpServletRequest anonymous = new MockHttpServletRequest("GET", "/cards");
+            MockHttpServletRequest signedIn = new MockHttpServletRequest("GET", "/cards");
+            signedIn.setUserPrincipal(() -> "ann");
+            assertThat(statusOfUnknownTenant(handler, anonymous)).isEqualTo(403);
+            assertThat(statusOfUnknownTenant(handler, signedIn)).isEqualTo(404);
+        });
+        runner.withPropertyValues("tenantry.web.conceal-tenants=never")
+                .run(context -> assertThat(statusOfUnknownTenant(context.getBean(TenantRejectionHandler.class),
+                        new MockHttpServletRequest("GET", "/cards"))).isEqualTo(404));
+    }
+
+    private static int statusOfUnknownTenant(TenantRejectionHandler handler, MockHttpServletRequest request)
+            throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        handler.reject(request, response, new UnknownTenantException(TenantId.of("nobody")));
+        return response.getStatus();
     }
 
     @Test

@@ -9,8 +9,16 @@ import io.tenantry.IsolationViolationException;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantId;
 import io.tenantry.mongo.TenantMongo;
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.support.PersistenceExceptionTranslator;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
@@ -28,7 +36,14 @@ import org.springframework.data.mongodb.core.MongoExceptionTranslator;
  *       database and refuses every other name ({@link IsolationViolationException});
  *   <li>{@link #getSession} starts a session on the cluster that holds the current tenant's data;
  *       {@link #withSession} binds a session to every call, as Spring Data's own factories do (only
- *       as far as the server and the adapter's models support sessions);
+ *       as far as the server and the adapter's models support sessions). This is what
+ *       {@code MongoTransactionManager} (so {@code @Transactional}) and {@code MongoTemplate.withSession}
+ *       use;
+ *   <li>a session belongs to one tenant: the one bound when this factory started it, or, for a session
+ *       started elsewhere, the one bound when it is first used here. Using it, or any database or
+ *       collection handed out with it, while another tenant is bound is refused
+ *       ({@link IsolationViolationException}) before anything reaches the server, so a transaction
+ *       never spans two tenants;
  *   <li>exceptions are translated by Spring Data's default {@link MongoExceptionTranslator}.
  * </ul>
  *
@@ -39,6 +54,9 @@ public final class TenantMongoDatabaseFactory implements MongoDatabaseFactory {
     private final TenantMongo mongo;
     private final MongoDatabase database;
     private final PersistenceExceptionTranslator exceptionTranslator;
+    /** The tenant of each live session; weak, so that a closed and dropped session is forgotten. */
+    private final Map<com.mongodb.session.ClientSession, TenantId> sessionTenants =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Creates the factory over {@code mongo}. */
     public TenantMongoDatabaseFactory(TenantMongo mongo) {
@@ -77,14 +95,17 @@ public final class TenantMongoDatabaseFactory implements MongoDatabaseFactory {
     }
 
     /**
-     * Starts a session on the cluster of the current tenant's placement.
+     * Starts a session on the cluster of the current tenant's placement; the session belongs to that
+     * tenant.
      *
      * @throws io.tenantry.NoTenantBoundException if no tenant is bound
      */
     @Override
     public ClientSession getSession(ClientSessionOptions options) {
         TenantId tenant = TenantContext.current();
-        return mongo.cluster(mongo.placement(tenant).store()).startSession(options);
+        ClientSession session = mongo.cluster(mongo.placement(tenant).store()).startSession(options);
+        sessionTenants.put(session, tenant);
+        return session;
     }
 
     @Override
@@ -109,12 +130,14 @@ public final class TenantMongoDatabaseFactory implements MongoDatabaseFactory {
 
         @Override
         public MongoDatabase getMongoDatabase() {
-            return proxyDatabase(session, delegate.getMongoDatabase());
+            delegate.checkTenantOf(session);
+            return delegate.proxyDatabase(session, delegate.getMongoDatabase());
         }
 
         @Override
         public MongoDatabase getMongoDatabase(String dbName) {
-            return proxyDatabase(session, delegate.getMongoDatabase(dbName));
+            delegate.checkTenantOf(session);
+            return delegate.proxyDatabase(session, delegate.getMongoDatabase(dbName));
         }
 
         @Override
@@ -138,23 +161,77 @@ public final class TenantMongoDatabaseFactory implements MongoDatabaseFactory {
         }
     }
 
-    private static MongoDatabase proxyDatabase(com.mongodb.session.ClientSession session, MongoDatabase target) {
+    /**
+     * Refuses the use of {@code session} while another tenant than its own is bound; a session this
+     * factory did not start becomes the bound tenant's on first use.
+     *
+     * @throws io.tenantry.NoTenantBoundException if no tenant is bound
+     * @throws IsolationViolationException if the session belongs to another tenant
+     */
+    private void checkTenantOf(com.mongodb.session.ClientSession session) {
+        TenantId bound = TenantContext.current();
+        TenantId owner = sessionTenants.computeIfAbsent(session, started -> bound);
+        if (!owner.equals(bound)) {
+            throw new IsolationViolationException("A MongoDB session (and its transaction) of tenant \"" + owner
+                    + "\" was used while tenant \"" + bound + "\" is bound: a session or transaction cannot span"
+                    + " tenants. Start one transaction per tenant: bind the tenant before the @Transactional method"
+                    + " or TransactionTemplate begins (for example TenantContext.runAs(tenant, () -> service.call())),"
+                    + " not inside it.");
+        }
+    }
+
+    private MongoDatabase proxyDatabase(com.mongodb.session.ClientSession session, MongoDatabase target) {
         return proxy(session, target, MongoDatabase.class);
     }
 
-    private static MongoCollection<?> proxyCollection(com.mongodb.session.ClientSession session,
-            MongoCollection<?> target) {
+    private MongoCollection<?> proxyCollection(com.mongodb.session.ClientSession session, MongoCollection<?> target) {
         return proxy(session, target, MongoCollection.class);
     }
 
-    private static <T> T proxy(com.mongodb.session.ClientSession session, T target, Class<T> type) {
+    private <T> T proxy(com.mongodb.session.ClientSession session, T target, Class<T> type) {
         ProxyFactory factory = new ProxyFactory();
         factory.setTarget(target);
         factory.setInterfaces(type);
         factory.setOpaque(true);
+        factory.addAdvice(new SessionTenantAdvice(session));
         factory.addAdvice(new SessionAwareMethodInterceptor<>(session, target, MongoCluster.class, ClientSession.class,
-                MongoDatabase.class, TenantMongoDatabaseFactory::proxyDatabase, MongoCollection.class,
-                TenantMongoDatabaseFactory::proxyCollection));
+                MongoDatabase.class, this::proxyDatabase, MongoCollection.class, this::proxyCollection));
         return type.cast(factory.getProxy(TenantMongoDatabaseFactory.class.getClassLoader()));
+    }
+
+    /**
+     * Checks the session's tenant on every call, and hands out every database and collection a call
+     * returns with the session applied. Spring Data's {@link SessionAwareMethodInterceptor} does the
+     * latter only for results that are not {@link java.lang.reflect.Proxy} instances, and Tenantry's
+     * routing handles are: without this, {@code getCollection} would return a collection without the
+     * session, and a transaction's writes would run outside it.
+     */
+    private final class SessionTenantAdvice implements MethodInterceptor {
+        private final com.mongodb.session.ClientSession session;
+
+        SessionTenantAdvice(com.mongodb.session.ClientSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+            Method method = invocation.getMethod();
+            if (method.getDeclaringClass() == Object.class) {
+                return invocation.proceed();
+            }
+            checkTenantOf(session);
+            Object result = invocation.proceed();
+            if (result == null || AopUtils.isAopProxy(result)) {
+                return result;
+            }
+            if (result instanceof MongoCollection<?> collection
+                    && MongoCollection.class.isAssignableFrom(method.getReturnType())) {
+                return proxyCollection(session, collection);
+            }
+            if (result instanceof MongoDatabase database && MongoDatabase.class.isAssignableFrom(method.getReturnType())) {
+                return proxyDatabase(session, database);
+            }
+            return result;
+        }
     }
 }

@@ -54,6 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
             "tenantry.routing.default-placement.database=shared",
             // adds to the default excluded paths: the actuator stays reachable without a tenant
             "tenantry.web.excluded-paths=/public/**",
+            // every caller gets the detailed answers (TenantConcealmentHttpTest covers the default)
+            "tenantry.web.conceal-tenants=never",
             "management.endpoints.web.exposure.include=health,tenants",
             "spring.task.execution.pool.core-size=1",
             "logging.level.org.apache.catalina.core.ContainerBase=off"
