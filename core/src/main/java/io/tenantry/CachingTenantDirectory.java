@@ -3,10 +3,12 @@ package io.tenantry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A {@link TenantDirectory} that caches another one's lookups in Caffeine: found tenants for a
@@ -19,8 +21,12 @@ import java.util.Optional;
  */
 public final class CachingTenantDirectory implements TenantDirectory {
 
+    /** One read in this many is recorded for the eviction policy (see {@link #find}); a power of two. */
+    private static final int RECORDED_READS = 64;
+
     private final TenantDirectory delegate;
     private final Cache<TenantId, Optional<Tenant>> cache;
+    private final Policy<TenantId, Optional<Tenant>> policy;
     /** Created once: a method reference per lookup would allocate on the hot path. */
     private final java.util.function.Function<TenantId, Optional<Tenant>> load;
 
@@ -30,6 +36,10 @@ public final class CachingTenantDirectory implements TenantDirectory {
         long ttl = builder.ttl.toNanos();
         long negativeTtl = builder.negativeTtl.toNanos();
         this.cache = Caffeine.newBuilder()
+                // Maintenance (draining the read buffer every few lookups, expiring) runs on the calling
+                // thread: handing it to ForkJoinPool.commonPool() woke a worker thread every few lookups,
+                // which cost the request more than the maintenance itself (benchmarks/README.md).
+                .executor(Runnable::run)
                 .maximumSize(builder.maximumSize)
                 .expireAfter(new Expiry<TenantId, Optional<Tenant>>() {
                     @Override
@@ -51,11 +61,39 @@ public final class CachingTenantDirectory implements TenantDirectory {
                 })
                 .ticker(builder.ticker::read)
                 .build();
+        this.policy = cache.policy();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every routed call looks its tenant up here, so only about one lookup in
+     * {@value #RECORDED_READS}, chosen at random, is recorded for the eviction policy; the others read
+     * quietly. A recorded read goes into Caffeine's read buffer, which is drained (with expiry and the
+     * eviction policy's upkeep) every 16 reads; recording every read, that upkeep was most of what a
+     * lookup cost, and even at one read in 16 the recorded reads cost more than all the quiet ones
+     * (benchmarks/README.md). A quiet read honours expiry and invalidation exactly; the eviction policy
+     * sees a uniform sample of the reads, which keeps its frequency estimates in proportion.
+     */
     @Override
     public Optional<Tenant> find(TenantId id) {
+        if ((ThreadLocalRandom.current().nextInt() & (RECORDED_READS - 1)) != 0) {
+            Optional<Tenant> cached = policy.getIfPresentQuietly(id);
+            if (cached != null) {
+                return cached;
+            }
+        }
         return cache.get(id, load);
+    }
+
+    /** As {@link TenantDirectory#require}, without a lambda per lookup: it runs on every routed call. */
+    @Override
+    public Tenant require(TenantId id) {
+        Optional<Tenant> found = find(id);
+        if (found.isEmpty()) {
+            throw new UnknownTenantException(id);
+        }
+        return found.get();
     }
 
     @Override

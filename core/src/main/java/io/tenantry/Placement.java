@@ -25,11 +25,14 @@ public final class Placement {
     private final IsolationModel model;
     private final String store;
     private final String namespace;
+    /** Computed once: routed calls look placements up in hash maps on every call. */
+    private final int hash;
 
     private Placement(IsolationModel model, String store, String namespace) {
         this.model = model;
         this.store = requireName(store, "store");
         this.namespace = namespace;
+        this.hash = (31 * model.ordinal() + this.store.hashCode()) * 31 + namespace.hashCode();
     }
 
     /**
@@ -138,16 +141,20 @@ public final class Placement {
 
     @Override
     public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
         if (!(other instanceof Placement)) {
             return false;
         }
         Placement that = (Placement) other;
-        return model == that.model && store.equals(that.store) && namespace.equals(that.namespace);
+        return hash == that.hash && model == that.model && store.equals(that.store)
+                && namespace.equals(that.namespace);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, store, namespace);
+        return hash;
     }
 
     @Override

@@ -13,6 +13,7 @@ final class Resolvers {
     }
 
     static final class Header implements TenantResolver {
+        /** Lower case: header names compare case-insensitively, and requests that lower-case them need no copy. */
         private final String name;
         private final String source;
 
@@ -20,7 +21,7 @@ final class Resolvers {
             if (Objects.requireNonNull(name, "name").isBlank()) {
                 throw new IllegalArgumentException("Header name must not be blank.");
             }
-            this.name = name;
+            this.name = name.toLowerCase(Locale.ROOT);
             this.source = "header " + name;
         }
 
@@ -83,6 +84,8 @@ final class Resolvers {
 
     static final class PathSegment implements TenantResolver {
         private final String prefix;
+        /** {@code prefix + "/"}, made once. */
+        private final String head;
         private final String source;
 
         PathSegment(String prefix) {
@@ -94,13 +97,14 @@ final class Resolvers {
                 p = p.substring(0, p.length() - 1);
             }
             this.prefix = p.equals("/") ? "" : p;
+            this.head = this.prefix + "/";
             this.source = "path segment after " + (this.prefix.isEmpty() ? "/" : this.prefix);
         }
 
         @Override
         public Resolution resolve(TenantRequest request) {
             String path = request.path();
-            if (!path.startsWith(prefix + "/")) {
+            if (!path.startsWith(head)) {
                 return Resolution.notApplicable();
             }
             int start = prefix.length() + 1;

@@ -82,7 +82,7 @@ public final class RuleRouter implements TenantRouter {
             if (placements.length == 1) {
                 return placements[0];
             }
-            byte[] id = tenant.value().getBytes(StandardCharsets.UTF_8);
+            String id = tenant.value();
             int best = 0;
             long bestScore = Long.MIN_VALUE;
             for (int i = 0; i < placements.length; i++) {
@@ -102,6 +102,24 @@ public final class RuleRouter implements TenantRouter {
                 h ^= b & 0xff;
                 h *= 0x100000001b3L;
             }
+            return avalanche(h);
+        }
+
+        /**
+         * The same hash over a tenant id's characters, which are all ASCII ({@link TenantId}), so that
+         * they are their UTF-8 bytes: no byte array per route.
+         */
+        private static long hash(String ascii, long seed) {
+            long h = 0xcbf29ce484222325L ^ seed;
+            for (int i = 0; i < ascii.length(); i++) {
+                h ^= ascii.charAt(i) & 0xff;
+                h *= 0x100000001b3L;
+            }
+            return avalanche(h);
+        }
+
+        private static long avalanche(long hash) {
+            long h = hash;
             h ^= h >>> 30;
             h *= 0xbf58476d1ce4e5b9L;
             h ^= h >>> 27;

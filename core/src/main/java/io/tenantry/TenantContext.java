@@ -303,7 +303,8 @@ public final class TenantContext {
 
     static void install(@Nullable Frame frame) {
         if (frame == null) {
-            CURRENT.remove();
+            // set(null), not remove(): the thread keeps its (empty) slot instead of a new entry per binding.
+            CURRENT.set(null);
             MDC.remove(MDC_KEY);
         } else {
             CURRENT.set(frame);

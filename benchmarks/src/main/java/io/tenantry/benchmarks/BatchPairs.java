@@ -12,8 +12,12 @@ import java.util.Locale;
  */
 final class BatchPairs {
 
-    /** One batch: wall-clock, client-thread CPU and server-backend CPU nanoseconds. */
-    record Batch(long wallNanos, long clientCpuNanos, long serverCpuNanos) {
+    /** One batch: wall-clock, client-thread CPU, server-backend CPU and garbage-collection nanoseconds. */
+    record Batch(long wallNanos, long clientCpuNanos, long serverCpuNanos, long gcNanos) {
+
+        Batch(long wallNanos, long clientCpuNanos, long serverCpuNanos) {
+            this(wallNanos, clientCpuNanos, serverCpuNanos, 0);
+        }
     }
 
     private final int opsPerBatch;
@@ -21,6 +25,7 @@ final class BatchPairs {
     private final long[] wall = new long[2];
     private final long[] clientCpu = new long[2];
     private final long[] serverCpu = new long[2];
+    private final long[] gc = new long[2];
 
     BatchPairs(int opsPerBatch) {
         this.opsPerBatch = opsPerBatch;
@@ -36,6 +41,7 @@ final class BatchPairs {
         wall[side] += batch.wallNanos();
         clientCpu[side] += batch.clientCpuNanos();
         serverCpu[side] += batch.serverCpuNanos();
+        gc[side] += batch.gcNanos();
     }
 
     int pairs() {
@@ -73,6 +79,11 @@ final class BatchPairs {
     /** Server CPU microseconds per operation, raw then Tenantry. */
     double[] serverCpuMicros() {
         return new double[] {micros(serverCpu[0]), micros(serverCpu[1])};
+    }
+
+    /** Garbage-collection microseconds per operation, raw then Tenantry (0 where not measured). */
+    double[] gcMicros() {
+        return new double[] {micros(gc[0]), micros(gc[1])};
     }
 
     /** Wall-clock microseconds per operation and thread, raw then Tenantry. */

@@ -16,6 +16,9 @@ import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
 import io.tenantry.TenantScope;
 import io.tenantry.mongo.TenantMongo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +39,12 @@ import org.bson.Document;
  * machine falls on both alike; the printed ratio is Tenantry's throughput over raw throughput, the
  * median over rounds (1.00 = no overhead).
  *
+ * <p>Beside the ratio it splits one operation's cost, raw -> Tenantry, in microseconds over all
+ * measured rounds: wall-clock time, CPU time of the calling thread (driver and Tenantry), CPU time of
+ * every other thread of this JVM (the in-process server's, and the driver's monitor thread), and
+ * garbage-collection time. Against an external server ({@code TENANTRY_MONGODB_URI}) the second is the
+ * driver's background threads only.
+ *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.tenantry.benchmarks.MongoWorkloadComparison [opsPerRound] [rounds] [MODEL...]</pre>
  *
  * With {@code TENANTRY_MONGODB_URI} set, it runs against that server instead of the embedded one.
@@ -45,6 +54,7 @@ public final class MongoWorkloadComparison {
     private static final String[] OPERATIONS = {"insert", "findById", "findByFilter", "update", "aggregate"};
     private static final TenantId TENANT = TenantId.of("bench");
     private static final int BATCH = 50;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private MongoWorkloadComparison() {
     }
@@ -61,8 +71,9 @@ public final class MongoWorkloadComparison {
             uri = "mongodb://" + address.getHostString() + ":" + address.getPort();
         }
         try (MongoClient client = MongoClients.create(uri)) {
-            System.out.printf(Locale.ROOT, "%-11s %-13s %12s %12s %7s%n", "model", "operation", "raw ops/s",
-                    "tenantry/s", "ratio");
+            System.out.printf(Locale.ROOT, "%-11s %-13s %12s %12s %7s   %-17s %-17s %-17s %s%n", "model", "operation",
+                    "raw ops/s", "tenantry/s", "ratio", "wall us/op", "caller CPU us/op", "other CPU us/op",
+                    "GC us/op");
             for (IsolationModel model : IsolationModel.values()) {
                 if (args.length <= 2 || Arrays.asList(args).subList(2, args.length).contains(model.name())) {
                     run(client, model, ops, rounds);
@@ -106,10 +117,12 @@ public final class MongoWorkloadComparison {
         Map<String, double[]> ratios = new java.util.LinkedHashMap<>();
         Map<String, double[]> rawRates = new java.util.LinkedHashMap<>();
         Map<String, double[]> tenantryRates = new java.util.LinkedHashMap<>();
+        Map<String, BatchPairs> costs = new java.util.LinkedHashMap<>();
         for (String op : OPERATIONS) {
             ratios.put(op, new double[rounds]);
             rawRates.put(op, new double[rounds]);
             tenantryRates.put(op, new double[rounds]);
+            costs.put(op, new BatchPairs(BATCH));
         }
         for (int round = -1; round < rounds; round++) {
             raw.deleteMany(new Document());
@@ -121,8 +134,15 @@ public final class MongoWorkloadComparison {
                 for (int from = 0; from < ops; from += BATCH) {
                     int to = Math.min(ops, from + BATCH);
                     boolean rawFirst = (from / BATCH) % 2 == 0;
-                    nanos[rawFirst ? 0 : 1] += time(from, to, rawFirst ? rawOp : tenantryOp, !rawFirst);
-                    nanos[rawFirst ? 1 : 0] += time(from, to, rawFirst ? tenantryOp : rawOp, rawFirst);
+                    BatchPairs.Batch first = time(from, to, rawFirst ? rawOp : tenantryOp, !rawFirst);
+                    BatchPairs.Batch second = time(from, to, rawFirst ? tenantryOp : rawOp, rawFirst);
+                    BatchPairs.Batch rawBatch = rawFirst ? first : second;
+                    BatchPairs.Batch tenantryBatch = rawFirst ? second : first;
+                    nanos[0] += rawBatch.wallNanos();
+                    nanos[1] += tenantryBatch.wallNanos();
+                    if (round >= 0 && to - from == BATCH) {
+                        costs.get(op).add(rawBatch, tenantryBatch);
+                    }
                 }
                 double rawRate = ops / (nanos[0] / 1e9);
                 double tenantryRate = ops / (nanos[1] / 1e9);
@@ -134,8 +154,11 @@ public final class MongoWorkloadComparison {
             }
         }
         for (String op : OPERATIONS) {
-            System.out.printf(Locale.ROOT, "%-11s %-13s %12.0f %12.0f %7.3f%n", model, op, median(rawRates.get(op)),
-                    median(tenantryRates.get(op)), median(ratios.get(op)));
+            BatchPairs cost = costs.get(op);
+            System.out.printf(Locale.ROOT, "%-11s %-13s %12.0f %12.0f %7.3f   %-17s %-17s %-17s %s%n", model, op,
+                    median(rawRates.get(op)), median(tenantryRates.get(op)), median(ratios.get(op)),
+                    pair(cost.wallMicros(1)), pair(cost.clientCpuMicros()), pair(cost.serverCpuMicros()),
+                    pair(cost.gcMicros()));
         }
     }
 
@@ -194,20 +217,55 @@ public final class MongoWorkloadComparison {
         return tenantFilter.isEmpty() ? filter : Filters.and(tenantFilter, filter);
     }
 
-    /** Runs operations {@code from} to {@code to}, inside the tenant's scope when {@code scoped}; returns nanoseconds. */
-    private static long time(int from, int to, IntConsumer operation, boolean scoped) {
+    /**
+     * Runs operations {@code from} to {@code to}, inside the tenant's scope when {@code scoped}; returns
+     * the batch's wall-clock time, this thread's CPU time, the other threads' CPU time and the GC time.
+     */
+    private static BatchPairs.Batch time(int from, int to, IntConsumer operation, boolean scoped) {
         TenantScope scope = scoped ? TenantContext.open(TENANT) : null;
         try {
+            long othersBefore = otherThreadsCpu();
+            long gcBefore = gcNanos();
+            long cpuBefore = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = from; i < to; i++) {
                 operation.accept(i);
             }
-            return System.nanoTime() - start;
+            long wall = System.nanoTime() - start;
+            long cpu = THREADS.getCurrentThreadCpuTime() - cpuBefore;
+            long gc = gcNanos() - gcBefore;
+            return new BatchPairs.Batch(wall, cpu, otherThreadsCpu() - othersBefore, gc);
         } finally {
             if (scope != null) {
                 scope.close();
             }
         }
+    }
+
+    /** CPU nanoseconds used so far by every live thread of this JVM except the calling one. */
+    private static long otherThreadsCpu() {
+        long self = Thread.currentThread().getId();
+        long total = 0;
+        for (long id : THREADS.getAllThreadIds()) {
+            long nanos = id == self ? -1 : THREADS.getThreadCpuTime(id);
+            if (nanos > 0) {
+                total += nanos;
+            }
+        }
+        return total;
+    }
+
+    /** Nanoseconds spent in garbage collection so far, by every collector. */
+    private static long gcNanos() {
+        long millis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return millis * 1_000_000;
+    }
+
+    private static String pair(double[] values) {
+        return String.format(Locale.ROOT, "%.1f -> %.1f", values[0], values[1]);
     }
 
     private static double median(double[] values) {

@@ -61,7 +61,7 @@ final class CollectionIsolation extends MongoIsolation {
     }
 
     OwnedNamespace namespace(TenantId tenant, Placement placement) {
-        OwnedNamespace namespace = OwnedNamespace.shared(tenant, placement.namespace(), shortened);
+        OwnedNamespace namespace = OwnedNamespace.shared(tenant, placement.store(), placement.namespace(), shortened);
         // Mapping the declared names records those that are shortened, so that listings can name them.
         for (CollectionSpec spec : settings.specs()) {
             namespace.physical(spec.name());

@@ -55,7 +55,7 @@ final class DatabaseIsolation extends MongoIsolation {
     }
 
     private OwnedNamespace namespace(TenantId tenant, Placement placement) {
-        return OwnedNamespace.dedicated(tenant, databaseName(tenant, placement));
+        return OwnedNamespace.dedicated(tenant, placement.store(), databaseName(tenant, placement));
     }
 
     private MongoDatabase own(Placement placement, OwnedNamespace namespace) {

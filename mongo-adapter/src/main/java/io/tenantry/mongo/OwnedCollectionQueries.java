@@ -49,7 +49,7 @@ abstract class OwnedCollectionQueries<T> implements MongoCollection<T> {
     /** Returns {@code iterable} bound to the tenant: it executes only while that tenant is bound. */
     @SuppressWarnings("unchecked")
     final <I> I bind(Class<? super I> type, I iterable) {
-        return (I) ScopedIterables.bind((Class<Object>) type, iterable, policy);
+        return (I) ScopedIterables.bind((Class<Object>) type, iterable, policy, namespace.store());
     }
 
     private static IsolationViolationException refuseMapReduce() {

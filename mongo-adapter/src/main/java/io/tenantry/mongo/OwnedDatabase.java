@@ -85,7 +85,7 @@ abstract class OwnedDatabase implements MongoDatabase {
     /** Returns {@code iterable} bound to the tenant: it executes only while that tenant is bound. */
     @SuppressWarnings("unchecked")
     final <I> I bind(Class<? super I> type, I iterable) {
-        return (I) ScopedIterables.bind((Class<Object>) type, iterable, policy);
+        return (I) ScopedIterables.bind((Class<Object>) type, iterable, policy, namespace.store());
     }
 
     @Override

@@ -29,10 +29,13 @@ abstract class OwnedNamespace implements PipelineScope {
 
     final TenantId tenant;
     private final String database;
+    /** The cluster the database is on, named in connectivity failures; null where unknown (tests). */
+    private final @Nullable String store;
 
-    private OwnedNamespace(TenantId tenant, String database) {
+    private OwnedNamespace(TenantId tenant, String database, @Nullable String store) {
         this.tenant = tenant;
         this.database = database;
+        this.store = store;
     }
 
     /**
@@ -43,12 +46,30 @@ abstract class OwnedNamespace implements PipelineScope {
      *     model, filled in as names are mapped; a shortened name cannot be mapped back otherwise
      */
     static OwnedNamespace shared(TenantId tenant, String database, Map<String, String> shortened) {
-        return new Shared(tenant, database, shortened);
+        return new Shared(tenant, database, null, shortened);
+    }
+
+    /** As {@link #shared(TenantId, String, Map)}, in a database of cluster {@code store}. */
+    static OwnedNamespace shared(TenantId tenant, String store, String database, Map<String, String> shortened) {
+        return new Shared(tenant, database, store, shortened);
     }
 
     /** Returns the namespace of {@code tenant} in its own database, where names stay as they are. */
     static OwnedNamespace dedicated(TenantId tenant, String database) {
-        return new Dedicated(tenant, database);
+        return new Dedicated(tenant, database, null);
+    }
+
+    /** As {@link #dedicated(TenantId, String)}, in a database of cluster {@code store}. */
+    static OwnedNamespace dedicated(TenantId tenant, String store, String database) {
+        return new Dedicated(tenant, database, store);
+    }
+
+    /**
+     * Returns the cluster the database is on, or null if not known; iterables of the namespace's
+     * handles name it when the cluster cannot be reached ({@link StoreFailures}).
+     */
+    @Nullable String store() {
+        return store;
     }
 
     /** Returns a fresh map for the {@code shortened} argument of {@link #shared}. */
@@ -135,8 +156,8 @@ abstract class OwnedNamespace implements PipelineScope {
         private final String head;
         private final Map<String, String> shortened;
 
-        Shared(TenantId tenant, String database, Map<String, String> shortened) {
-            super(tenant, database);
+        Shared(TenantId tenant, String database, @Nullable String store, Map<String, String> shortened) {
+            super(tenant, database, store);
             this.naming = PhysicalNaming.of(NameLimits.mongodbCollection(database));
             this.head = tenant.value() + naming.limits().separator();
             this.shortened = shortened;
@@ -182,8 +203,8 @@ abstract class OwnedNamespace implements PipelineScope {
 
     private static final class Dedicated extends OwnedNamespace {
 
-        Dedicated(TenantId tenant, String database) {
-            super(tenant, database);
+        Dedicated(TenantId tenant, String database, @Nullable String store) {
+            super(tenant, database, store);
         }
 
         @Override

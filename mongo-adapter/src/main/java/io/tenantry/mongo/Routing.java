@@ -17,16 +17,32 @@ import java.util.Map;
  */
 final class Routing {
 
-    /** Where one call goes: the tenant, its placement and the model that confines it. */
+    /**
+     * Where one call goes: the tenant, its placement and the model that confines it. Equal by tenant
+     * and placement (which decides the model), so that it is also the key of the scoped-handle caches.
+     */
     static final class Target {
         final TenantId tenant;
         final Placement placement;
         final MongoIsolation isolation;
+        private final int hash;
 
         Target(TenantId tenant, Placement placement, MongoIsolation isolation) {
             this.tenant = tenant;
             this.placement = placement;
             this.isolation = isolation;
+            this.hash = 31 * tenant.hashCode() + placement.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Target && ((Target) other).hash == hash && ((Target) other).tenant.equals(tenant)
+                    && ((Target) other).placement.equals(placement);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 

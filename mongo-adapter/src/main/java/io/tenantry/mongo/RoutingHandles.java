@@ -2,11 +2,10 @@ package io.tenantry.mongo;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import io.tenantry.Placement;
 import io.tenantry.TenantContext;
-import io.tenantry.TenantId;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +51,9 @@ final class RoutingHandles {
     /** Methods answered without a tenant when none is bound. */
     private static final Set<String> TENANT_FREE_GETTERS = Set.of("getCodecRegistry", "getReadPreference",
             "getWriteConcern", "getReadConcern", "getTimeout");
+
+    /** One scoped-handle lookup in this many is recorded for the cache's eviction policy; a power of two. */
+    private static final int RECORDED_READS = 64;
 
     private static final Set<String> WITHERS = Set.of("withCodecRegistry", "withReadPreference", "withWriteConcern",
             "withReadConcern", "withTimeout");
@@ -159,41 +162,41 @@ final class RoutingHandles {
         return result;
     }
 
-    /** The cache key of a scoped handle: a tenant at a placement. */
-    private static final class Key {
-        final TenantId tenant;
-        final Placement placement;
-
-        Key(TenantId tenant, Placement placement) {
-            this.tenant = tenant;
-            this.placement = placement;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key && ((Key) other).tenant.equals(tenant) && ((Key) other).placement.equals(placement);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(tenant, placement);
-        }
-    }
-
     private abstract static class RoutingHandler implements InvocationHandler {
         final Routing routing;
         final List<Option> options;
         final int cacheSize;
-        private final Cache<Key, Object> scoped;
+        /** Scoped handles by tenant and placement. */
+        private final Cache<Routing.Target, Object> scoped;
+        private final Policy<Routing.Target, Object> scopedPolicy;
 
         RoutingHandler(Routing routing, List<Option> options, int cacheSize) {
             this.routing = routing;
             this.options = options;
             this.cacheSize = cacheSize;
-            this.scoped = Caffeine.newBuilder().maximumSize(cacheSize).build();
+            // Maintenance runs on the calling thread: handing it to ForkJoinPool.commonPool() woke a
+            // worker thread every few calls, which cost a call more than the maintenance itself.
+            this.scoped = Caffeine.newBuilder().executor(Runnable::run).maximumSize(cacheSize).build();
+            this.scopedPolicy = scoped.policy();
         }
 
         abstract Object create(Routing.Target target);
+
+        /**
+         * Returns the scoped handle of {@code target}, made on first use. As in
+         * {@link io.tenantry.CachingTenantDirectory}, only about one lookup in 64 is recorded for the
+         * eviction policy: once the cache is half full, recording every one makes Caffeine drain its
+         * read buffer (with the policy's upkeep) every 16 calls, on the calling thread.
+         */
+        private Object handle(Routing.Target target) {
+            if ((ThreadLocalRandom.current().nextInt() & (RECORDED_READS - 1)) != 0) {
+                Object handle = scopedPolicy.getIfPresentQuietly(target);
+                if (handle != null) {
+                    return handle;
+                }
+            }
+            return scoped.get(target, key -> apply(create(key), options, type()));
+        }
 
         abstract Object prototype();
 
@@ -233,8 +236,7 @@ final class RoutingHandles {
                 return call(method, prototype(), args);
             }
             Routing.Target target = routing.resolve(isWrite(method, args));
-            Object handle = scoped.get(new Key(target.tenant, target.placement),
-                    key -> apply(create(target), options, type()));
+            Object handle = handle(target);
             try {
                 return StoreFailures.wrap(call(method, handle, args), target.placement.store(), target.tenant);
             } catch (RuntimeException e) {
@@ -301,8 +303,21 @@ final class RoutingHandles {
 
     private static final class DatabaseHandler extends RoutingHandler {
 
+        /**
+         * The routing collections handed out by {@code getCollection}, by name and document class.
+         * MongoTemplate asks for its collection on every operation; a new routing collection each time
+         * would start with an empty handle cache, and so build the tenant's scoped collection (and a
+         * driver collection) on every operation.
+         */
+        private final Cache<CollectionKey, Object> collections;
+
         DatabaseHandler(Routing routing, List<Option> options, int cacheSize) {
             super(routing, options, cacheSize);
+            this.collections = Caffeine.newBuilder().executor(Runnable::run).maximumSize(cacheSize).build();
+        }
+
+        /** A logical collection name with the document class its routing collection decodes to. */
+        private record CollectionKey(String name, Class<?> documentClass) {
         }
 
         @Override
@@ -354,7 +369,8 @@ final class RoutingHandles {
             String name = (String) a[0];
             Class<?> documentClass = a.length > 1 ? (Class<?>) a[1] : org.bson.Document.class;
             // The database's options (read preference, codecs, ...) replay on its collections by name.
-            return collection(routing, TenantMongo.checkLogicalName(name), documentClass, options, cacheSize);
+            return collections.get(new CollectionKey(TenantMongo.checkLogicalName(name), documentClass),
+                    key -> collection(routing, key.name(), key.documentClass(), options, cacheSize));
         }
 
         @Override

@@ -12,6 +12,7 @@ import com.mongodb.client.MongoIterable;
 import io.tenantry.IsolationViolationException;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantId;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -72,7 +73,40 @@ final class ScopedIterables {
             ListCollectionNamesIterable.class, table(Set.of("authorizedCollections"), "filter", Kind.FILTER),
             ListSearchIndexesIterable.class, table(Set.of("name"), "explain", Kind.EXPLAIN));
 
+    /** The proxy constructor of each interface of {@link #KINDS}, looked up once: binding happens on every call. */
+    private static final Map<Class<?>, Constructor<?>> PROXIES = proxies(false);
+
+    /** The same for iterables that also translate connectivity failures: their proxies implement {@link Translating}. */
+    private static final Map<Class<?>, Constructor<?>> TRANSLATING_PROXIES = proxies(true);
+
+    /** The classes of the proxies that do not translate, to tell an iterable bound here from any other quickly. */
+    private static final Set<Class<?>> PROXY_CLASSES = proxyClasses();
+
     private ScopedIterables() {
+    }
+
+    /**
+     * Marks the proxy of a bound iterable that turns connectivity failures into
+     * {@link io.tenantry.StoreUnavailableException} itself, so that {@link StoreFailures#wrap} can
+     * pass it through with a type check. It has no methods.
+     */
+    interface Translating {
+    }
+
+    private static Map<Class<?>, Constructor<?>> proxies(boolean translating) {
+        Map<Class<?>, Constructor<?>> proxies = new HashMap<>();
+        for (Class<?> type : KINDS.keySet()) {
+            proxies.put(type, translating ? ProxyConstructors.of(type, Translating.class) : ProxyConstructors.of(type));
+        }
+        return Map.copyOf(proxies);
+    }
+
+    private static Set<Class<?>> proxyClasses() {
+        Set<Class<?>> classes = new java.util.HashSet<>();
+        for (Constructor<?> constructor : PROXIES.values()) {
+            classes.add(constructor.getDeclaringClass());
+        }
+        return Set.copyOf(classes);
     }
 
     private static Map<String, Kind> table(Set<String> fluent, Object... special) {
@@ -131,13 +165,61 @@ final class ScopedIterables {
      * @param type the iterable interface, a key of {@link #KINDS}
      */
     static <I> I bind(Class<I> type, I delegate, Policy policy) {
+        return bind(type, delegate, policy, null);
+    }
+
+    /**
+     * Returns {@code delegate} bound to {@code policy}, turning connectivity failures into
+     * {@link io.tenantry.StoreUnavailableException}s that name {@code store} (see {@link StoreFailures})
+     * when {@code store} is not null.
+     *
+     * @param type the iterable interface, a key of {@link #KINDS}
+     */
+    static <I> I bind(Class<I> type, I delegate, Policy policy, @Nullable String store) {
         Map<String, Kind> kinds = KINDS.get(type);
         if (kinds == null) {
             throw new IllegalArgumentException("No scoping table for " + type.getName());
         }
-        Object proxy = Proxy.newProxyInstance(ScopedIterables.class.getClassLoader(), new Class<?>[] {type},
-                new Handler(type, delegate, kinds, policy));
+        Object proxy = ProxyConstructors.instantiate((store == null ? PROXIES : TRANSLATING_PROXIES).get(type),
+                new Handler(type, delegate, kinds, policy, store == null ? null : new Failures(store, policy.tenant)));
         return type.cast(proxy);
+    }
+
+    /**
+     * Returns {@code iterable} bound again so that it also turns connectivity failures into
+     * {@link io.tenantry.StoreUnavailableException}s (see {@link StoreFailures}), if it is an iterable
+     * bound here that does not yet; null if it is not bound here. One proxy doing both costs a call
+     * one reflective dispatch, where a translating proxy around the bound one cost two.
+     */
+    static @Nullable Object translating(Object iterable, String store, TenantId tenant) {
+        if (iterable instanceof Translating) {
+            return iterable;
+        }
+        if (!PROXY_CLASSES.contains(iterable.getClass())
+                || !(Proxy.getInvocationHandler(iterable) instanceof Handler handler)) {
+            return null;
+        }
+        return ProxyConstructors.instantiate(TRANSLATING_PROXIES.get(handler.type),
+                new Handler(handler.type, handler.delegate, handler.kinds, handler.policy, new Failures(store, tenant)));
+    }
+
+    /** Throws unless {@code tenant} is the tenant bound to the calling thread; names {@code type} if not. */
+    static void requireBound(TenantId tenant, Class<?> type) {
+        Optional<TenantId> bound = TenantContext.find();
+        if (bound.isEmpty() || !bound.get().equals(tenant)) {
+            requireBound(tenant, type.getSimpleName());
+        }
+    }
+
+    /** The store and tenant named when a bound iterable cannot reach its server. */
+    private static final class Failures {
+        final String store;
+        final TenantId tenant;
+
+        Failures(String store, TenantId tenant) {
+            this.store = store;
+            this.tenant = tenant;
+        }
     }
 
     /** Throws unless {@code tenant} is the tenant bound to the calling thread. */
@@ -155,16 +237,31 @@ final class ScopedIterables {
         private final Object delegate;
         private final Map<String, Kind> kinds;
         private final Policy policy;
+        private final @Nullable Failures failures;
 
-        Handler(Class<?> type, Object delegate, Map<String, Kind> kinds, Policy policy) {
+        Handler(Class<?> type, Object delegate, Map<String, Kind> kinds, Policy policy, @Nullable Failures failures) {
             this.type = type;
             this.delegate = delegate;
             this.kinds = kinds;
             this.policy = policy;
+            this.failures = failures;
         }
 
         @Override
         public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+            if (failures == null) {
+                return dispatch(proxy, method, args);
+            }
+            Object result;
+            try {
+                result = dispatch(proxy, method, args);
+            } catch (RuntimeException e) {
+                throw StoreFailures.translate(e, failures.store, failures.tenant);
+            }
+            return result == proxy ? proxy : StoreFailures.wrap(result, failures.store, failures.tenant);
+        }
+
+        private @Nullable Object dispatch(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
             String name = method.getName();
             if (method.getDeclaringClass() == Object.class) {
                 switch (name) {
@@ -208,12 +305,13 @@ final class ScopedIterables {
                         throw new IsolationViolationException("explain() is refused on a collection shared by tenants:"
                                 + " its statistics describe every tenant's documents.");
                     }
-                    requireBound(policy.tenant, type.getSimpleName());
+                    requireBound(policy.tenant, type);
                     return call(method, args);
                 case DERIVE:
-                    return ScopedIterables.bind(MongoIterable.class, (MongoIterable<?>) call(method, args), policy);
+                    return ScopedIterables.bind(MongoIterable.class, (MongoIterable<?>) call(method, args), policy,
+                            failures == null ? null : failures.store);
                 default:
-                    requireBound(policy.tenant, type.getSimpleName());
+                    requireBound(policy.tenant, type);
                     return call(method, args);
             }
         }

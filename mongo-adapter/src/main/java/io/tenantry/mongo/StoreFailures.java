@@ -6,10 +6,10 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoIterable;
 import io.tenantry.StoreUnavailableException;
 import io.tenantry.TenantId;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -22,15 +22,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class StoreFailures {
 
-    /** The public interfaces of each result class, worked out once per class: this runs on every call. */
-    private static final ClassValue<Class<?>[]> INTERFACES = new ClassValue<>() {
+    /**
+     * The constructor of the proxy class of each result class (implementing its public interfaces),
+     * worked out once per class: this runs on every call.
+     */
+    private static final ClassValue<Constructor<?>> PROXIES = new ClassValue<>() {
         @Override
-        protected Class<?>[] computeValue(Class<?> resultClass) {
+        protected Constructor<?> computeValue(Class<?> resultClass) {
             Set<Class<?>> interfaces = new LinkedHashSet<>();
             for (Class<?> type = resultClass; type != null; type = type.getSuperclass()) {
                 collect(type, interfaces);
             }
-            return interfaces.toArray(new Class<?>[0]);
+            return ProxyConstructors.of(interfaces.toArray(new Class<?>[0]));
         }
     };
 
@@ -47,13 +50,21 @@ final class StoreFailures {
         return error;
     }
 
-    /** Wraps a lazy result so that its failures are translated too; other values are returned as they are. */
+    /**
+     * Wraps a lazy result so that its failures are translated too; other values are returned as they
+     * are. An iterable bound to its tenant by {@link ScopedIterables} is bound again to translate
+     * failures itself, rather than wrapped in a second proxy.
+     */
     static @Nullable Object wrap(@Nullable Object result, String store, TenantId tenant) {
-        if (!(result instanceof MongoIterable) && !(result instanceof MongoCursor) && !(result instanceof Iterator)) {
+        if (result instanceof ScopedIterables.Translating
+                || !(result instanceof MongoIterable) && !(result instanceof MongoCursor) && !(result instanceof Iterator)) {
             return result;
         }
-        return Proxy.newProxyInstance(StoreFailures.class.getClassLoader(), INTERFACES.get(result.getClass()),
-                new Translating(result, store, tenant));
+        Object translating = ScopedIterables.translating(result, store, tenant);
+        if (translating != null) {
+            return translating;
+        }
+        return ProxyConstructors.instantiate(PROXIES.get(result.getClass()), new Translating(result, store, tenant));
     }
 
     private static void collect(Class<?> type, Set<Class<?>> into) {

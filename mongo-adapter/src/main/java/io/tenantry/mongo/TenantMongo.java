@@ -49,6 +49,8 @@ public final class TenantMongo {
     private final int handleCacheSize;
     private final MongoProvisioning provisioning;
     private final @Nullable MongoDatabase sharedResources;
+    /** Made once: every routing database has its own caches of the tenants' handles. */
+    private final MongoDatabase database;
 
     private TenantMongo(Builder builder) {
         MongoSettings settings = new MongoSettings(new Clusters(builder.clusters), builder.tenantField,
@@ -60,6 +62,7 @@ public final class TenantMongo {
         this.routing = new Routing(Objects.requireNonNull(builder.directory, "directory"),
                 Objects.requireNonNull(builder.router, "router"), settings, models);
         this.handleCacheSize = builder.handleCacheSize;
+        this.database = RoutingHandles.database(routing, handleCacheSize);
         this.provisioning = new MongoProvisioning(routing);
         this.sharedResources = builder.sharedStore == null ? null : SharedResources.readOnly(
                 settings.clusters.client(builder.sharedStore).getDatabase(Objects.requireNonNull(builder.sharedDatabase)));
@@ -85,9 +88,9 @@ public final class TenantMongo {
         return RoutingHandles.collection(routing, checkLogicalName(name), documentClass, handleCacheSize);
     }
 
-    /** Returns a routing handle on the current tenant's database. */
+    /** Returns the routing handle on the current tenant's database: the same one on every call. */
     public MongoDatabase database() {
-        return RoutingHandles.database(routing, handleCacheSize);
+        return database;
     }
 
     /** Returns the provisioning of tenants' placements. */

@@ -22,6 +22,8 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One cluster unreachable: tenants on the other keep working; the affected tenant gets a clear, prompt error. */
 class ClusterFaultTest {
@@ -46,10 +48,14 @@ class ClusterFaultTest {
                 .build());
         TenantDirectory directory = TenantDirectory.inMemory(
                 Tenant.builder("healthy").tier("free").build(),
-                Tenant.builder("stranded").tier("enterprise").build());
+                Tenant.builder("stranded").tier("enterprise").build(),
+                Tenant.builder("stranded-shared").tier("free-down").build(),
+                Tenant.builder("stranded-collection").tier("premium-down").build());
         TenantRouter router = TenantRouter.builder()
                 .tier("free", Placement.field("main", "fault_shared"))
                 .tier("enterprise", Placement.database("down", "fault_"))
+                .tier("free-down", Placement.field("down", "fault_shared"))
+                .tier("premium-down", Placement.collection("down", "fault_collection"))
                 .build();
         mongo = healthy.addTo(TenantMongo.builder()).cluster("down", unreachable)
                 .directory(directory).router(router).collection("cards").build();
@@ -83,5 +89,21 @@ class ClusterFaultTest {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         assertThat(elapsed).as("two calls, each bounded by the server selection timeout")
                 .isLessThan(SELECTION_TIMEOUT.multipliedBy(2).plusSeconds(3));
+    }
+
+    /*
+     * Iterables fail only when run, after the routing call that made them has returned; on every model
+     * they must still name the cluster, also through option setters and a cursor.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"stranded", "stranded-shared", "stranded-collection"})
+    void iterablesOfEveryModelNameTheClusterWhenRun(String tenant) {
+        TenantContext.runAs(TenantId.of(tenant), () -> {
+            assertThatThrownBy(() -> mongo.collection("cards").find(Filters.eq("name", "mew")).limit(3).iterator())
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("\"down\"")
+                    .hasMessageContaining("\"" + tenant + "\"");
+            assertThatThrownBy(() -> mongo.database().listCollectionNames().into(new java.util.ArrayList<>()))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("\"down\"");
+        });
     }
 }
