@@ -30,11 +30,13 @@ abstract class FieldReads<T> implements MongoCollection<T> {
 
     final FieldScope scope;
     final MongoCollection<T> delegate;
+    private final FieldDocuments<T> documents;
     private @Nullable MongoCollection<T> unwrapping;
 
     FieldReads(FieldScope scope, MongoCollection<T> delegate) {
         this.scope = scope;
         this.delegate = delegate;
+        this.documents = new FieldDocuments<>(scope, delegate.getCodecRegistry(), delegate.getDocumentClass());
     }
 
     /**
@@ -52,7 +54,7 @@ abstract class FieldReads<T> implements MongoCollection<T> {
     }
 
     final FieldDocuments<T> documents() {
-        return new FieldDocuments<>(scope, delegate.getCodecRegistry(), delegate.getDocumentClass());
+        return documents;
     }
 
     final BsonDocument confined(@Nullable Bson filter) {

@@ -35,12 +35,16 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class FieldWrites<T> extends FieldReads<T> {
 
+    /** The collection's {@code BsonDocument} view, which writes stamped documents as they are. */
+    private final MongoCollection<BsonDocument> raw;
+
     FieldWrites(FieldScope scope, MongoCollection<T> delegate) {
         super(scope, delegate);
+        this.raw = delegate.withDocumentClass(BsonDocument.class);
     }
 
     private MongoCollection<BsonDocument> raw() {
-        return delegate.withDocumentClass(BsonDocument.class);
+        return raw;
     }
 
     // ---- inserts
@@ -66,10 +70,13 @@ abstract class FieldWrites<T> extends FieldReads<T> {
     }
 
     private InsertOneResult insertOneScoped(@Nullable ClientSession session, T document, InsertOneOptions options) {
-        BsonDocument stamped = documents().forInsert(document);
+        FieldDocuments<T> encoder = documents();
+        BsonDocument stamped = encoder.forInsert(document);
         InsertOneResult result = session == null ? raw().insertOne(stamped, options)
                 : raw().insertOne(session, stamped, options);
-        return result.wasAcknowledged() ? InsertOneResult.acknowledged(documents().id(result.getInsertedId()))
+        // The caller's id from the document sent, not from the result: the driver reports it as raw
+        // bytes, which would be scanned again to unwrap it.
+        return result.wasAcknowledged() ? InsertOneResult.acknowledged(encoder.id(stamped.get(FieldIds.ID)))
                 : result;
     }
 
