@@ -2,6 +2,7 @@ package io.tenantry.mongo;
 
 import io.tenantry.IsolationViolationException;
 import io.tenantry.TenantId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,7 +130,9 @@ final class FieldIds {
      * Returns {@code filter} with every condition on {@code _id} rewritten for stored ids (see the
      * class comment); a new document, the input is not changed. Only top-level keys and the
      * branches of {@code $and}, {@code $or} and {@code $nor} are the document's own fields; keys
-     * inside {@code $elemMatch} and other operators are left alone.
+     * inside {@code $elemMatch} and other operators are left alone. No two keys can meet: {@code _id}
+     * becomes {@code _id} and/or {@code _id.id}, every {@code _id.x} becomes {@code _id.id.x}, and
+     * other keys stay as they are.
      */
     BsonDocument filter(TenantId tenant, BsonDocument filter) {
         BsonDocument rewritten = new BsonDocument();
@@ -147,9 +150,9 @@ final class FieldIds {
             } else if (key.equals(ID)) {
                 idCondition(tenant, value, rewritten);
             } else if (key.startsWith(ID + ".")) {
-                put(rewritten, path(key), value);
+                rewritten.put(path(key), value);
             } else {
-                put(rewritten, key, value);
+                rewritten.put(key, value);
             }
         }
         return rewritten;
@@ -179,9 +182,9 @@ final class FieldIds {
     private void idCondition(TenantId tenant, BsonValue condition, BsonDocument rewritten) {
         if (!isOperators(condition)) {
             if (condition.isRegularExpression()) {
-                put(rewritten, INNER_PATH, condition);
+                rewritten.put(INNER_PATH, condition);
             } else {
-                put(rewritten, ID, wrap(tenant, condition));
+                rewritten.put(ID, wrap(tenant, condition));
             }
             return;
         }
@@ -197,10 +200,10 @@ final class FieldIds {
             }
         }
         if (!indexed.isEmpty()) {
-            put(rewritten, ID, indexed);
+            rewritten.put(ID, indexed);
         }
         if (!other.isEmpty()) {
-            put(rewritten, INNER_PATH, other);
+            rewritten.put(INNER_PATH, other);
         }
     }
 
@@ -230,18 +233,6 @@ final class FieldIds {
     /** Whether a filter value is a document of query operators rather than a value to equal. */
     private static boolean isOperators(BsonValue value) {
         return value.isDocument() && !value.asDocument().isEmpty() && value.asDocument().getFirstKey().startsWith("$");
-    }
-
-    /** Puts {@code key}, ANDing with a condition already there (two source keys can map to one). */
-    private static void put(BsonDocument document, String key, BsonValue value) {
-        BsonValue existing = document.get(key);
-        if (existing == null) {
-            document.put(key, value);
-            return;
-        }
-        BsonArray and = document.containsKey("$and") ? document.getArray("$and") : new BsonArray();
-        and.add(new BsonDocument(key, value));
-        document.put("$and", and);
     }
 
     // ---- paths and expressions
@@ -370,7 +361,7 @@ final class FieldIds {
 
     /** Returns the stages of an update pipeline with their expressions reading stored ids. */
     static List<BsonDocument> updatePipeline(List<BsonDocument> stages) {
-        List<BsonDocument> rewritten = new java.util.ArrayList<>(stages.size());
+        List<BsonDocument> rewritten = new ArrayList<>(stages.size());
         for (BsonDocument stage : stages) {
             rewritten.add(expression(stage).asDocument());
         }
