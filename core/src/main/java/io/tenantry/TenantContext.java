@@ -1,9 +1,11 @@
 package io.tenantry;
 
 import io.tenantry.spi.AuditSink;
+import io.tenantry.spi.TenantSwitchGuard;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
@@ -47,6 +49,7 @@ public final class TenantContext {
 
     private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
     private static volatile AuditSink auditSink = AuditSink.slf4j();
+    private static final CopyOnWriteArrayList<TenantSwitchGuard> GUARDS = new CopyOnWriteArrayList<>();
 
     private TenantContext() {
     }
@@ -69,10 +72,16 @@ public final class TenantContext {
      *
      * @param tenant the tenant to bind
      * @return the scope; close it (try-with-resources) to restore the previous binding
+     * @throws RuntimeException what a {@link TenantSwitchGuard} throws to refuse replacing another
+     *     bound tenant; nothing is bound then
      */
     public static TenantScope open(TenantId tenant) {
         Objects.requireNonNull(tenant, "tenant");
-        Frame frame = new Frame(tenant, null, CURRENT.get());
+        Frame outer = CURRENT.get();
+        if (outer != null && outer.tenant != null && !outer.tenant.equals(tenant)) {
+            checkSwitch(outer.tenant, tenant, null);
+        }
+        Frame frame = new Frame(tenant, null, outer);
         install(frame);
         return new TenantScope(frame);
     }
@@ -85,13 +94,18 @@ public final class TenantContext {
      * @param reason why cross-tenant access is needed, for the audit trail; must not be blank
      * @return the scope
      * @throws IllegalArgumentException if {@code reason} is blank
+     * @throws RuntimeException what a {@link TenantSwitchGuard} throws to refuse replacing a bound tenant
      */
     public static TenantScope openSystem(String reason) {
         if (Objects.requireNonNull(reason, "reason").isBlank()) {
             throw new IllegalArgumentException("A system scope needs a reason for the audit trail, for example"
                     + " \"nightly usage report\".");
         }
-        Frame frame = new Frame(null, reason, CURRENT.get());
+        Frame outer = CURRENT.get();
+        if (outer != null && outer.tenant != null) {
+            checkSwitch(outer.tenant, null, reason);
+        }
+        Frame frame = new Frame(null, reason, outer);
         install(frame);
         audit(new AuditEvent(AuditEvent.Kind.SYSTEM_SCOPE_OPENED, null, reason));
         return new TenantScope(frame);
@@ -276,6 +290,27 @@ public final class TenantContext {
      */
     public static void auditSink(AuditSink sink) {
         auditSink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Registers a guard that {@link #open}, {@link #runAs}, {@link #callAs} and {@link #openSystem}
+     * consult before they replace a bound tenant with another one or with a system scope. Guards apply
+     * to all threads; the Spring Boot starter registers one per application context and removes it
+     * when the context closes.
+     *
+     * @param guard the guard
+     * @return the registration; close it to remove the guard
+     */
+    public static TenantSwitchGuard.Registration addSwitchGuard(TenantSwitchGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        GUARDS.add(guard);
+        return () -> GUARDS.remove(guard);
+    }
+
+    private static void checkSwitch(TenantId bound, @Nullable TenantId next, @Nullable String systemReason) {
+        for (TenantSwitchGuard guard : GUARDS) {
+            guard.check(bound, next, systemReason);
+        }
     }
 
     /** Returns the sink that receives audit events. */

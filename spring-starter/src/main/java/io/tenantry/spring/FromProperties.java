@@ -173,7 +173,16 @@ final class FromProperties {
     }
 
     private static void checkStore(String at, String store, List<TenantStores> stores) {
-        if (stores.isEmpty() || stores.stream().anyMatch(s -> s.names().contains(store))) {
+        List<TenantStores> holders = stores.stream().filter(s -> s.names().contains(store)).toList();
+        if (holders.size() > 1) {
+            throw new InvalidTenantryConfigurationException(at, store, "\"" + store + "\" names a store of "
+                    + holders.size() + " adapters (" + holders.stream().map(TenantStores::kind)
+                    .collect(Collectors.joining(" and ")) + "), so tenants placed on it could be provisioned and"
+                    + " served by either.", "Give the stores different names, e.g. "
+                    + holders.stream().map(h -> h.propertyPrefix() + store + "-" + h.kind().split(" ")[0]
+                            .toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(" and ")) + ".");
+        }
+        if (stores.isEmpty() || !holders.isEmpty()) {
             return;
         }
         TenantStores first = stores.get(0);

@@ -7,6 +7,7 @@ import io.tenantry.TenantRouter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -18,6 +19,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @EnableConfigurationProperties(TenantryProperties.class)
 public final class TenantryAutoConfiguration {
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static IsolationModelConverter tenantryIsolationModelConverter() {
+        return new IsolationModelConverter();
+    }
 
     @Bean
     @ConditionalOnMissingBean

@@ -128,7 +128,9 @@ public class TenantryProperties {
         /** The tenants listed in {@code tenantry.directory.tenants}. */
         PROPERTIES,
         /** A {@code tenants} collection in a MongoDB database (needs tenantry-mongo). */
-        MONGODB
+        MONGODB,
+        /** A {@code tenants} table in the control-plane PostgreSQL database (needs tenantry-jdbc). */
+        JDBC
     }
 
     /** The tenant catalogue. */
@@ -141,6 +143,8 @@ public class TenantryProperties {
         private List<TenantEntry> tenants = new ArrayList<>();
 
         private final MongoDirectory mongodb = new MongoDirectory();
+
+        private final JdbcDirectory jdbc = new JdbcDirectory();
 
         private final Cache cache = new Cache();
 
@@ -162,6 +166,10 @@ public class TenantryProperties {
 
         public MongoDirectory getMongodb() {
             return mongodb;
+        }
+
+        public JdbcDirectory getJdbc() {
+            return jdbc;
         }
 
         public Cache getCache() {
@@ -265,6 +273,32 @@ public class TenantryProperties {
         }
     }
 
+    /** The PostgreSQL-backed catalogue, in the control-plane database (spring.datasource.*). */
+    public static class JdbcDirectory {
+
+        /** Table of the control-plane database that is the catalogue, optionally schema-qualified (control.tenants). */
+        private String table = "tenants";
+
+        /** Whether the table is created at start-up when missing (after the control plane's own migrations ran). */
+        private boolean createTable = true;
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public boolean isCreateTable() {
+            return createTable;
+        }
+
+        public void setCreateTable(boolean createTable) {
+            this.createTable = createTable;
+        }
+    }
+
     /** Caching of catalogue look-ups (one per request otherwise). */
     public static class Cache {
 
@@ -356,10 +390,13 @@ public class TenantryProperties {
     /** One placement: an isolation model on a named store. */
     public static class PlacementRule {
 
-        /** Isolation model: field (shared collections), collection (one per tenant) or database (one per tenant). */
+        /**
+         * Isolation model: field (shared collections or tables), collection (a collection per tenant on MongoDB, a
+         * schema per tenant on PostgreSQL; "schema" is accepted as well) or database (a database per tenant).
+         */
         private @Nullable IsolationModel model;
 
-        /** Store holding the data: a MongoDB cluster name (a key of tenantry.mongodb.clusters). */
+        /** Store holding the data: a MongoDB cluster (a key of tenantry.mongodb.clusters) or a PostgreSQL store (of tenantry.jdbc.stores). */
         private String store = "main";
 
         /** Shared database of the field and collection models. */

@@ -12,7 +12,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * Creates, once all singletons exist and before the web server takes requests, the placement of
- * every catalogue tenant that is not deleted (the adapter's idempotent
+ * every catalogue tenant that is not deleted and is placed on a MongoDB cluster (the adapter's idempotent
  * {@link io.tenantry.mongo.MongoProvisioning#ensure}). A tenant that cannot be provisioned stops
  * the start-up: serving it would fail later, less clearly.
  */
@@ -34,6 +34,9 @@ final class ProvisioningOnStartup implements SmartInitializingSingleton {
                 continue;
             }
             try {
+                if (!mongo.clusterNames().contains(mongo.placement(tenant.id()).store())) {
+                    continue; // placed on another adapter's store (a PostgreSQL store, say)
+                }
                 Placement placement = mongo.provisioning().ensure(tenant.id());
                 LOG.debug("Provisioned tenant {} at {}", tenant.id(), placement);
                 count++;

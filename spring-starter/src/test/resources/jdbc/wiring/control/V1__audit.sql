@@ -1,0 +1,1 @@
+CREATE TABLE admin_audit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, entry text NOT NULL);
