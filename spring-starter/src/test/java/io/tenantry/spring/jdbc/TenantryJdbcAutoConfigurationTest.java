@@ -222,6 +222,15 @@ class TenantryJdbcAutoConfigurationTest {
     }
 
     @Test
+    @DisplayName("A rule naming a store that is both a MongoDB cluster and a PostgreSQL store is refused")
+    void storeOfTwoAdapters() {
+        threeModels().withBean("tenantryMongoStores", TenantStores.class,
+                () -> TenantStores.of("MongoDB cluster", List.of("main"), "tenantry.mongodb.clusters."))
+                .run(context -> assertInvalid(context, "tenantry.routing.tiers.free.store", "2 adapters",
+                        "tenantry.jdbc.stores.main-postgresql", "tenantry.mongodb.clusters.main-mongodb"));
+    }
+
+    @Test
     @DisplayName("Shared tables in the control plane's public schema are refused: tenants could read the catalogue")
     void sharedTablesBesideTheControlPlane() {
         threeModels().withPropertyValues("tenantry.routing.tiers.free.database=" + control)
