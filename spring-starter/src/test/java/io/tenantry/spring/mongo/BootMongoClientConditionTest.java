@@ -1,5 +1,6 @@
 package io.tenantry.spring.mongo;
 
+import io.tenantry.spring.NoSqlDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,13 +124,13 @@ class BootMongoClientConditionTest {
 
     /** An application with Tenantry's clusters and nothing of its own. */
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    @EnableAutoConfiguration(excludeName = NoSqlDatabase.DATA_SOURCE)
     static class Application {
     }
 
     /** An application with a MongoClient of its own, for data that belongs to no tenant. */
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    @EnableAutoConfiguration(excludeName = NoSqlDatabase.DATA_SOURCE)
     static class OwnClient {
 
         @Bean(destroyMethod = "close")
@@ -140,7 +141,7 @@ class BootMongoClientConditionTest {
 
     /** An application that injects a MongoClient without defining one. */
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    @EnableAutoConfiguration(excludeName = NoSqlDatabase.DATA_SOURCE)
     static class NeedsClient {
 
         @Bean

@@ -1,5 +1,6 @@
 package io.tenantry.spring.cache.app;
 
+import io.tenantry.spring.NoSqlDatabase;
 import io.tenantry.TenantContext;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link MongoTemplate}, and one cache of figures every tenant shares. It names no tenant anywhere.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration(excludeName = NoSqlDatabase.DATA_SOURCE)
 @EnableCaching
 @Import({CardStatsApplication.CardStats.class, CardStatsApplication.StatsController.class})
 public class CardStatsApplication {

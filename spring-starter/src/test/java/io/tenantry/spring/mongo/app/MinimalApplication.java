@@ -1,5 +1,6 @@
 package io.tenantry.spring.mongo.app;
 
+import io.tenantry.spring.NoSqlDatabase;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -11,7 +12,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * README's minimal {@code application.yml}; the health probes are open to the platform.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration(excludeName = NoSqlDatabase.DATA_SOURCE)
 public class MinimalApplication {
 
     @Bean

@@ -1,5 +1,6 @@
 package io.tenantry.spring.web.app;
 
+import io.tenantry.spring.NoSqlDatabase;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantId;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * no Tenantry code at all besides reading {@link TenantContext}.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration(excludeName = NoSqlDatabase.DATA_SOURCE)
 @EnableAsync
 @Import({WebTestApplication.TenantController.class, WebTestApplication.AsyncWork.class})
 public class WebTestApplication {
