@@ -22,7 +22,17 @@ public final class AuditEvent {
         /** A tenant was added to the directory. */
         TENANT_REGISTERED,
         /** A tenant's catalogue entry changed. */
-        TENANT_UPDATED
+        TENANT_UPDATED,
+        /** A tenant was created by the lifecycle: registered, provisioned, admitted. */
+        TENANT_CREATED,
+        /** A tenant's data was moved to another placement and the tenant switched over. */
+        TENANT_MOVED,
+        /** A tenant's data was erased everywhere and its directory entry removed; this record stays. */
+        TENANT_DELETED,
+        /** A tenant was suspended (refused) or resumed by the lifecycle. */
+        TENANT_STATUS_CHANGED,
+        /** A lifecycle operation was undone: after a failed verification, or on recovery after a crash. */
+        LIFECYCLE_ROLLED_BACK
     }
 
     private final Kind kind;

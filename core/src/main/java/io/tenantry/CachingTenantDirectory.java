@@ -119,6 +119,15 @@ public final class CachingTenantDirectory implements TenantDirectory {
         }
     }
 
+    @Override
+    public void remove(TenantId id) {
+        try {
+            delegate.remove(id);
+        } finally {
+            cache.invalidate(id);
+        }
+    }
+
     /** Forgets what is cached for {@code id}; the next lookup asks the delegate. */
     public void invalidate(TenantId id) {
         cache.invalidate(id);

@@ -49,4 +49,9 @@ final class InMemoryTenantDirectory implements TenantDirectory {
         }
         return result[0];
     }
+
+    @Override
+    public void remove(TenantId id) {
+        tenants.remove(id);
+    }
 }

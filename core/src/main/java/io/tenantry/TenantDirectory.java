@@ -48,6 +48,18 @@ public interface TenantDirectory {
      */
     Tenant update(Tenant tenant);
 
+    /**
+     * Removes the entry of {@code id}, when a tenant is deleted for good ({@link TenantLifecycle#delete}).
+     * Idempotent: removing an absent tenant does nothing. The default refuses, for directories written
+     * before removal existed.
+     *
+     * @throws UnsupportedOperationException if this directory cannot remove entries
+     */
+    default void remove(TenantId id) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot remove tenants; implement"
+                + " TenantDirectory.remove to let TenantLifecycle.delete erase directory entries.");
+    }
+
     /** Returns a thread-safe directory held in memory, holding {@code tenants}. */
     static TenantDirectory inMemory(Tenant... tenants) {
         InMemoryTenantDirectory directory = new InMemoryTenantDirectory();

@@ -1,0 +1,431 @@
+package io.tenantry;
+
+import io.tenantry.LifecycleOperation.Kind;
+import io.tenantry.LifecycleOperation.Step;
+import io.tenantry.spi.LifecycleJournal;
+import io.tenantry.spi.TenantDataStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's side of a tenant's life: create, suspend, resume, move (by pinning a placement or
+ * changing the tier), delete, each journaled so that a crash at any step is finished or undone by
+ * {@link #recover()}.
+ *
+ * <p><b>A move</b> makes the tenant read-only (reads go on; writes get the read-only refusal), waits
+ * {@link Builder#settle(Duration)} so that every process's directory cache sees it, measures the source
+ * ({@link TenantDigest}), copies the data to the target, measures the copy, and only when the two digests
+ * are equal switches the tenant over in one directory update (its placement or tier, and its status
+ * back), then erases the source. A failed verification erases the copy and leaves the tenant where it
+ * was, writable again. Until the switch the directory routes the tenant to the source, after it to the
+ * target: it is never read or written in two places.
+ *
+ * <p><b>Recovery</b>: an operation found unfinished in the journal is undone if it had not switched the
+ * tenant over (the copy erased, the status restored), and finished if it had (the source erased). A
+ * deletion or creation is always finished. Call {@link #recover()} once when a process starts, before it
+ * serves requests; operations on a tenant with an unfinished one are refused until then.
+ *
+ * <p>Thread-safe. Operations on different tenants may run at the same time; two on one tenant are refused
+ * by the journal check, also across processes that share the journal (the second one sees the first's
+ * entry).
+ */
+public final class TenantLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantLifecycle.class);
+
+    private final TenantDirectory directory;
+    private final TenantRouter router;
+    private final List<TenantDataStore> stores;
+    private final LifecycleJournal journal;
+    private final Duration settle;
+
+    private TenantLifecycle(Builder b) {
+        this.directory = Objects.requireNonNull(b.directory, "directory");
+        this.router = Objects.requireNonNull(b.router, "router");
+        this.stores = List.copyOf(b.stores);
+        this.journal = b.journal;
+        this.settle = b.settle;
+        if (stores.isEmpty()) {
+            throw new IllegalStateException("A tenant lifecycle needs at least one adapter's TenantDataStore.");
+        }
+    }
+
+    /** Starts a lifecycle over {@code directory} and {@code router}. */
+    public static Builder builder(TenantDirectory directory, TenantRouter router) {
+        return new Builder(directory, router);
+    }
+
+    /**
+     * Registers {@code tenant}, provisions its placement, and only then gives it its status: until then it
+     * is in the directory as {@link TenantStatus#SUSPENDED}, so no request reaches a half-made placement.
+     *
+     * @return the tenant as stored
+     * @throws TenantLifecycleException if the id is taken, or an operation on it is unfinished
+     * @throws RoutingException if no placement applies to it
+     */
+    public Tenant create(Tenant tenant) {
+        Placement placement = router.route(tenant);
+        TenantDataStore store = storeFor(placement);
+        refuseIfBusy(tenant.id());
+        LifecycleOperation op = LifecycleOperation.start(Kind.CREATE, tenant.id(), placement, null, null,
+                tenant.status());
+        journal.save(op);
+        directory.register(tenant.toBuilder().status(TenantStatus.SUSPENDED).build());
+        op = step(op, Step.SEALED);
+        return finishCreate(op, store);
+    }
+
+    private Tenant finishCreate(LifecycleOperation op, TenantDataStore store) {
+        store.provision(op.tenant(), op.from());
+        op = step(op, Step.COPIED);
+        Tenant created = setStatus(op.tenant(), op.previousStatus());
+        step(op, Step.DONE);
+        audit(AuditEvent.Kind.TENANT_CREATED, op.tenant(), "created at " + op.from());
+        return created;
+    }
+
+    /** Refuses every request of the tenant until {@link #resume}. @return the tenant as stored */
+    public Tenant suspend(TenantId tenant) {
+        refuseIfBusy(tenant);
+        Tenant stored = setStatus(tenant, TenantStatus.SUSPENDED);
+        audit(AuditEvent.Kind.TENANT_STATUS_CHANGED, tenant, "suspended");
+        return stored;
+    }
+
+    /** Admits the tenant's requests again. @return the tenant as stored */
+    public Tenant resume(TenantId tenant) {
+        refuseIfBusy(tenant);
+        Tenant stored = setStatus(tenant, TenantStatus.ACTIVE);
+        audit(AuditEvent.Kind.TENANT_STATUS_CHANGED, tenant, "resumed");
+        return stored;
+    }
+
+    /**
+     * Pins {@code target} as the tenant's placement, moving its data there first when it is elsewhere.
+     *
+     * @return the operation as it ended ({@link Step#DONE}); when the tenant is there already, nothing is
+     *     journaled and an operation at {@code DONE} is returned
+     * @throws TenantLifecycleException if the copy does not verify (the tenant stays where it was, nothing
+     *     lost), an operation on the tenant is unfinished, or the target is on another adapter
+     */
+    public LifecycleOperation move(TenantId tenant, Placement target, LifecycleProgress.Listener listener) {
+        return move(directory.require(tenant), target, null, listener);
+    }
+
+    /**
+     * Gives the tenant {@code tier}, moving its data first when the router places that tier elsewhere (a
+     * pinned placement still wins, and then nothing moves).
+     *
+     * @return the operation as it ended
+     * @throws TenantLifecycleException as {@link #move} does
+     */
+    public LifecycleOperation changeTier(TenantId tenant, String tier, LifecycleProgress.Listener listener) {
+        Tenant current = directory.require(tenant);
+        Placement target = router.route(current.toBuilder().tier(tier).build());
+        return move(current, target, tier, listener);
+    }
+
+    private LifecycleOperation move(Tenant tenant, Placement target, @Nullable String tier,
+            LifecycleProgress.Listener listener) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(listener, "listener");
+        if (tenant.status() == TenantStatus.DELETED) {
+            throw new TenantLifecycleException("Tenant \"" + tenant.id() + "\" is deleted; there is nothing to move.");
+        }
+        refuseIfBusy(tenant.id());
+        Placement source = router.route(tenant);
+        if (source.equals(target)) {
+            Tenant updated = tier == null ? tenant.toBuilder().placement(target).build()
+                    : tenant.toBuilder().tier(tier).build();
+            directory.update(updated);
+            return LifecycleOperation.start(Kind.MOVE, tenant.id(), source, target, tier, tenant.status()).at(Step.DONE,
+                    "already at " + target);
+        }
+        TenantDataStore store = storeFor(source);
+        if (storeFor(target) != store) {
+            throw new TenantLifecycleException("Cannot move tenant \"" + tenant.id() + "\" from " + source + " to "
+                    + target + ": they belong to different adapters. Export it and import it instead.");
+        }
+        LifecycleOperation op = LifecycleOperation.start(Kind.MOVE, tenant.id(), source, target, tier, tenant.status());
+        journal.save(op);
+        LOG.info("Moving tenant {} from {} to {}", tenant.id(), source, target);
+        if (tenant.status().allowsWrites()) {
+            setStatus(tenant.id(), TenantStatus.READ_ONLY);
+            sleep(settle);
+        }
+        op = step(op, Step.READ_ONLY);
+        Copy copy = new Copy(op, listener);
+        TenantDigest expected = store.digest(tenant.id(), source);
+        copy.total = expected.totalCount();
+        store.provision(tenant.id(), target);
+        store.erase(tenant.id(), target);
+        store.copy(tenant.id(), source, target, copy);
+        op = step(op, Step.COPIED);
+        TenantDigest actual = store.digest(tenant.id(), target);
+        List<String> differences = expected.differences(actual);
+        if (!differences.isEmpty()) {
+            String why = "the copy does not match the source: " + String.join("; ", differences);
+            rollBack(op, store, why);
+            throw new TenantLifecycleException("Moving tenant \"" + tenant.id() + "\" to " + target + " failed: " + why
+                    + ". The copy was erased; the tenant stays at " + source + " with its data, writable again.");
+        }
+        op = step(op, Step.VERIFIED);
+        listener.progress(copy.report(op));
+        return finishMove(flip(op), store);
+    }
+
+    private LifecycleOperation flip(LifecycleOperation op) {
+        Tenant current = directory.require(op.tenant());
+        Tenant.Builder flipped = current.toBuilder().status(op.previousStatus());
+        if (op.targetTier() != null) {
+            flipped.tier(op.targetTier());
+        } else {
+            flipped.placement(op.to());
+        }
+        directory.update(flipped.build());
+        return step(op, Step.FLIPPED);
+    }
+
+    private LifecycleOperation finishMove(LifecycleOperation op, TenantDataStore store) {
+        sleep(settle); // processes with a cached entry may still read the source until then
+        store.erase(op.tenant(), op.from());
+        LifecycleOperation done = step(op, Step.DONE);
+        audit(AuditEvent.Kind.TENANT_MOVED, op.tenant(), "moved from " + op.from() + " to " + op.to());
+        LOG.info("Moved tenant {} from {} to {}", op.tenant(), op.from(), op.to());
+        return done;
+    }
+
+    private void rollBack(LifecycleOperation op, TenantDataStore store, String why) {
+        if (routesToTarget(op)) {
+            throw new TenantLifecycleException("Will not undo the move " + op.id() + " of tenant \"" + op.tenant()
+                    + "\": the directory routes it to " + op.to() + ", whose data would be erased. " + why);
+        }
+        store.erase(op.tenant(), Objects.requireNonNull(op.to()));
+        Tenant current = directory.require(op.tenant());
+        if (current.status() != op.previousStatus()) {
+            directory.update(current.toBuilder().status(op.previousStatus()).build());
+        }
+        journal.save(op.at(Step.ROLLED_BACK, why));
+        audit(AuditEvent.Kind.LIFECYCLE_ROLLED_BACK, op.tenant(), "move to " + op.to() + " undone: " + why);
+        LOG.warn("Move of tenant {} to {} undone: {}", op.tenant(), op.to(), why);
+    }
+
+    /**
+     * Deletes the tenant for good: marks it deleted (every request refused), erases its data at its
+     * placement, and removes its directory entry. The audit record of the deletion stays.
+     *
+     * @throws TenantLifecycleException if an operation on the tenant is unfinished (a move, say)
+     */
+    public void delete(TenantId tenant) {
+        Tenant current = directory.require(tenant);
+        refuseIfBusy(tenant);
+        Placement placement = router.route(current);
+        TenantDataStore store = storeFor(placement);
+        LifecycleOperation op = LifecycleOperation.start(Kind.DELETE, tenant, placement, null, null, current.status());
+        journal.save(op);
+        finishDelete(op, store);
+    }
+
+    private void finishDelete(LifecycleOperation op, TenantDataStore store) {
+        if (op.step().compareTo(Step.SEALED) < 0) {
+            directory.find(op.tenant()).ifPresent(t -> {
+                if (t.status() != TenantStatus.DELETED) {
+                    directory.update(t.toBuilder().status(TenantStatus.DELETED).build());
+                }
+            });
+            op = step(op, Step.SEALED);
+        }
+        store.erase(op.tenant(), op.from());
+        op = step(op, Step.COPIED);
+        directory.remove(op.tenant());
+        step(op, Step.DONE);
+        audit(AuditEvent.Kind.TENANT_DELETED, op.tenant(), "erased at " + op.from() + " and removed");
+    }
+
+    /**
+     * Finishes or undoes every operation left unfinished in the journal, by a crash or a failure: moves
+     * that had not switched the tenant over are undone, the others and every deletion and creation are
+     * finished.
+     *
+     * @return the operations as they ended
+     */
+    public List<LifecycleOperation> recover() {
+        List<LifecycleOperation> ended = new ArrayList<>();
+        for (LifecycleOperation op : journal.unfinished()) {
+            TenantDataStore store = storeFor(op.from());
+            LOG.info("Recovering {} of tenant {} left at step {}", op.kind(), op.tenant(), op.step());
+            switch (op.kind()) {
+                case CREATE -> {
+                    if (op.step() == Step.STARTED && directory.find(op.tenant()).isEmpty()) {
+                        journal.save(op.at(Step.ROLLED_BACK, "interrupted before registration"));
+                    } else {
+                        finishCreate(op, store);
+                    }
+                }
+                case DELETE -> finishDelete(op, store);
+                default -> {
+                    if (op.step() == Step.FLIPPED) {
+                        finishMove(op, store);
+                    } else if (!routesToTarget(op)) {
+                        rollBack(op, store, "interrupted at step " + op.step());
+                    } else if (op.step() == Step.VERIFIED) {
+                        finishMove(step(op, Step.FLIPPED), store); // switched over; the journal missed it
+                    } else {
+                        throw new TenantLifecycleException("Cannot recover the move " + op.id() + " of tenant \""
+                                + op.tenant() + "\": the directory routes it to the target " + op.to()
+                                + " although the copy was never verified (step " + op.step() + "), so someone changed"
+                                + " its placement or tier meanwhile. Nothing was erased. Compare both placements,"
+                                + " then pin the right one and mark the operation ended in the journal.");
+                    }
+                }
+            }
+            ended.add(journal.all().stream().filter(o -> o.id().equals(op.id())).findFirst().orElse(op));
+        }
+        return ended;
+    }
+
+    /** Whether the directory routes the tenant to the move's target; then the target must never be erased. */
+    private boolean routesToTarget(LifecycleOperation op) {
+        return directory.find(op.tenant()).map(t -> router.route(t).equals(op.to())).orElse(false);
+    }
+
+    /** Returns the journal's operations, ended ones included, oldest first. */
+    public List<LifecycleOperation> operations() {
+        return journal.all();
+    }
+
+    private void refuseIfBusy(TenantId tenant) {
+        for (LifecycleOperation op : journal.unfinished()) {
+            if (op.tenant().equals(tenant)) {
+                throw new TenantLifecycleException("Tenant \"" + tenant + "\" has an unfinished " + op.kind() + " ("
+                        + op.id() + ", at step " + op.step() + ", started " + op.startedAt() + "). Wait for it, or"
+                        + " if its process died, call TenantLifecycle.recover() to finish or undo it.");
+            }
+        }
+    }
+
+    private TenantDataStore storeFor(Placement placement) {
+        for (TenantDataStore store : stores) {
+            if (store.serves(placement)) {
+                return store;
+            }
+        }
+        throw new RoutingException("No adapter of this lifecycle serves " + placement + ": add the adapter's"
+                + " TenantDataStore, or check the placement's store name.");
+    }
+
+    private Tenant setStatus(TenantId tenant, TenantStatus status) {
+        Tenant current = directory.require(tenant);
+        return current.status() == status ? current : directory.update(current.toBuilder().status(status).build());
+    }
+
+    private LifecycleOperation step(LifecycleOperation op, Step next) {
+        LifecycleOperation at = op.at(next);
+        journal.save(at);
+        return at;
+    }
+
+    private static void audit(AuditEvent.Kind kind, TenantId tenant, String detail) {
+        TenantContext.audit(new AuditEvent(kind, tenant, detail));
+    }
+
+    private static void sleep(Duration duration) {
+        if (duration.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TenantLifecycleException("Interrupted while waiting for directory caches to see a read-only"
+                    + " tenant; the operation is journaled, call recover() to undo it.", e);
+        }
+    }
+
+    /** Counts a copy's progress and reports it. */
+    private static final class Copy implements TenantDataStore.CopyProgress {
+        private final LifecycleOperation op;
+        private final LifecycleProgress.Listener listener;
+        private final long started = System.nanoTime();
+        private final AtomicLong items = new AtomicLong();
+        private final AtomicLong bytes = new AtomicLong();
+        private volatile long total = -1;
+        private volatile long logged = System.nanoTime();
+
+        Copy(LifecycleOperation op, LifecycleProgress.Listener listener) {
+            this.op = op;
+            this.listener = listener;
+        }
+
+        @Override
+        public void copied(String resource, long count, long size) {
+            items.addAndGet(count);
+            bytes.addAndGet(size);
+            LifecycleProgress progress = new LifecycleProgress(op, resource, items.get(), total, bytes.get(),
+                    Duration.ofNanos(System.nanoTime() - started));
+            listener.progress(progress);
+            if (System.nanoTime() - logged > 5_000_000_000L) {
+                logged = System.nanoTime();
+                LOG.info("Moving tenant {}: {} of {} item(s), {} bytes, {}/s, about {} left", op.tenant(),
+                        progress.items(), progress.totalItems(), progress.bytes(), (long) progress.itemsPerSecond(),
+                        progress.estimatedTimeLeft().map(Duration::toString).orElse("?"));
+            }
+        }
+
+        LifecycleProgress report(LifecycleOperation at) {
+            return new LifecycleProgress(at, null, items.get(), total, bytes.get(),
+                    Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** Configures a {@link TenantLifecycle}. Not thread-safe. */
+    public static final class Builder {
+        private final TenantDirectory directory;
+        private final TenantRouter router;
+        private final List<TenantDataStore> stores = new ArrayList<>();
+        private LifecycleJournal journal = LifecycleJournal.inMemory();
+        private Duration settle = Duration.ZERO;
+
+        private Builder(TenantDirectory directory, TenantRouter router) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            this.router = Objects.requireNonNull(router, "router");
+        }
+
+        /** Adds an adapter's data store; placements go to the first store that serves them. */
+        public Builder store(TenantDataStore store) {
+            stores.add(Objects.requireNonNull(store, "store"));
+            return this;
+        }
+
+        /** Sets the journal (default: in memory, which does not survive the process). */
+        public Builder journal(LifecycleJournal journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /**
+         * Sets how long a move waits after making a tenant read-only before it reads the source: the longest
+         * time any process may serve a cached, still-writable entry of the tenant, that is the directory
+         * cache's TTL (default 0, right for one process whose directory is not cached or is invalidated by
+         * the lifecycle's own updates).
+         */
+        public Builder settle(Duration settle) {
+            if (Objects.requireNonNull(settle, "settle").isNegative()) {
+                throw new IllegalArgumentException("settle must not be negative, was " + settle);
+            }
+            this.settle = settle;
+            return this;
+        }
+
+        /** Builds the lifecycle. @throws IllegalStateException if no data store was added */
+        public TenantLifecycle build() {
+            return new TenantLifecycle(this);
+        }
+    }
+}
