@@ -59,6 +59,8 @@ public final class JdbcProvisioning {
     private final TenantMigrations sharedMigrations;
     /** The shared databases whose FIELD tables this instance has prepared: once per database and process. */
     private final Set<Placement> preparedShared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Shared databases known to exist, by store and name. */
+    private final Set<String> sharedDatabases = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     JdbcProvisioning(JdbcRouting routing, List<String> migrations, List<String> sharedMigrations) {
         this.routing = routing;
@@ -132,6 +134,9 @@ public final class JdbcProvisioning {
         JdbcTarget target = routing.target(tenant);
         JdbcStore store = routing.store(target.store());
         try {
+            if (target.schemaModel() || target.fieldModel()) {
+                ensureSharedDatabase(target, store);
+            }
             if (target.schemaModel()) {
                 ensureSchema(target, store, alone);
             } else if (target.fieldModel()) {
@@ -144,6 +149,27 @@ public final class JdbcProvisioning {
                     + "\" failed: " + e.getMessage() + " The store's login role \"" + store.user() + "\" needs"
                     + " CREATEROLE and CREATEDB, and must own the shared databases.", e);
         }
+    }
+
+    /**
+     * Creates the shared database of the schema and field models when the server lacks it, owned by the
+     * login role (which needs CREATEDB for tenant databases anyway), so that a fresh server needs nothing
+     * made by hand. Once per database and process.
+     */
+    private void ensureSharedDatabase(JdbcTarget target, JdbcStore store) throws SQLException {
+        String key = target.store() + "/" + target.database();
+        if (sharedDatabases.contains(key)) {
+            return;
+        }
+        try (Connection c = unpooled(store, store.maintenanceDatabase()).getConnection();
+                Statement s = c.createStatement()) {
+            lock(c, target.database());
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", target.database())) {
+                ignoring("42P04", s, "CREATE DATABASE " + JdbcNames.quote(target.database()));
+                LOG.info("Created the shared database {} on store {}", target.database(), target.store());
+            }
+        }
+        sharedDatabases.add(key);
     }
 
     private void ensureSchema(JdbcTarget target, JdbcStore store, boolean alone) throws SQLException {

@@ -3,6 +3,8 @@ package io.tenantry.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
 import io.tenantry.Tenant;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantDirectory;
@@ -316,5 +318,36 @@ class JdbcProvisioningTest {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
         return rows;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IsolationModel.class, names = {"FIELD", "COLLECTION"})
+    void aMissingSharedDatabaseIsCreatedOwnedByTheLoginRole(IsolationModel model) {
+        PostgresServer server = PostgresServer.get();
+        String database = "n" + ProcessHandle.current().pid() + "_" + model.name().toLowerCase(java.util.Locale.ROOT)
+                + "_" + System.nanoTime() % 1_000_000;
+        Placement placement = Placement.of(model, "main", database);
+        TenantJdbc.Builder builder = TenantJdbc.builder().store("main", server.appStore())
+                .directory(TenantDirectory.inMemory(Tenant.builder("acme").build()))
+                .router(TenantRouter.builder().otherwise(placement).build())
+                .migrations(MIGRATIONS);
+        if (model == IsolationModel.FIELD) {
+            builder.sharedMigrations(JdbcFixture.SHARED_MIGRATIONS);
+        }
+        try (TenantJdbc jdbc = builder.build()) {
+            jdbc.provisioning().ensure(TenantId.of("acme"));
+            jdbc.provisioning().ensure(TenantId.of("acme"));
+        }
+        try (Connection c = server.admin("postgres").getConnection();
+                PreparedStatement p = c.prepareStatement(
+                        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?")) {
+            p.setString(1, database);
+            try (ResultSet r = p.executeQuery()) {
+                assertThat(r.next()).as("database %s exists", database).isTrue();
+                assertThat(r.getString(1)).isEqualTo(PostgresServer.APP_USER);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 }
