@@ -273,6 +273,25 @@ public final class JdbcTenantDirectory implements TenantDirectory {
                 + current.version() + ", given " + tenant.version() + "); read it again and reapply the change.");
     }
 
+    /**
+     * {@inheritDoc} One {@code DELETE ... WHERE id = ?}.
+     *
+     * @throws StoreUnavailableException if the control-plane database cannot be reached
+     * @throws IllegalStateException if the statement fails for another reason
+     */
+    @Override
+    public void remove(TenantId id) {
+        Objects.requireNonNull(id, "id");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            delete.setString(1, id.value());
+            delete.executeUpdate();
+            commit(connection);
+        } catch (SQLException e) {
+            throw failure("remove tenant \"" + id + "\"", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "JdbcTenantDirectory(" + table + ")";

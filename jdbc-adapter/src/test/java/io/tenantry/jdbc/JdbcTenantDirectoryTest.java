@@ -71,6 +71,17 @@ class JdbcTenantDirectoryTest {
     }
 
     @Test
+    void removes_one_tenant_and_nothing_else_idempotently() {
+        directory.register(ACME);
+        directory.register(BRAVO);
+        directory.remove(ACME.id());
+        directory.remove(ACME.id());
+        assertThat(directory.find(ACME.id())).isEmpty();
+        assertThat(directory.list()).extracting(Tenant::id).containsExactly(BRAVO.id());
+        assertThat(directory.register(ACME).version()).as("the id may be registered again").isEqualTo(1);
+    }
+
+    @Test
     void registers_and_reads_back_every_field() {
         Instant before = Instant.now().minusMillis(1);
         Tenant registered = directory.register(ACME);
