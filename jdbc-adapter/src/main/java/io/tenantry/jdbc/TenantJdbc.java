@@ -160,6 +160,54 @@ public final class TenantJdbc implements AutoCloseable {
         return pools.poolCount();
     }
 
+    /**
+     * Returns the most connections Tenantry holds open at once, over every pool of every store: the
+     * {@link Builder#connectionBudget(int)}. {@link #openConnections()} says how many count against it now.
+     */
+    public int connectionBudget() {
+        return pools.budgetLimit();
+    }
+
+    /**
+     * Returns the connections of store {@code store}'s pools now, summed over all of them (one per shared
+     * database, one per tenant database in use): one figure per store, however many tenants it holds.
+     * Opens nothing and sends nothing to the server; cheap enough for a metrics gauge.
+     *
+     * @throws io.tenantry.RoutingException if there is no such store
+     */
+    public JdbcPoolUsage poolUsage(String store) {
+        routing.store(Objects.requireNonNull(store, "store"));
+        return pools.usage(store);
+    }
+
+    /**
+     * Checks whether store {@code store}'s server answers: runs {@code SELECT 1} on its
+     * {@link JdbcStore#maintenanceDatabase()}, on a connection of its own that logs in with the store's
+     * credentials and is closed at once. It takes no connection from the pools (a busy or exhausted pool
+     * does not make the store look down) and does not count against the connection budget, and it
+     * neither reaches a tenant's schema or database nor binds a tenant. Each call opens one connection,
+     * so call it at the pace of a health probe, not per request.
+     *
+     * <p>Never throws for a failing store: a refused connection, a failed login or no answer within
+     * {@code timeout} all give a {@linkplain JdbcStoreHealth#isUp() down} result carrying the error. The
+     * call returns within {@code timeout} (plus the time to start a thread); a check that timed out ends
+     * in the background once the driver's own timeouts, {@code timeout} rounded up to whole seconds,
+     * have passed. Thread-safe.
+     *
+     * @param store the store's name
+     * @param timeout how long to wait for the answer, for example the store's
+     *     {@link JdbcStore#connectionTimeout()}
+     * @throws io.tenantry.RoutingException if there is no such store
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public JdbcStoreHealth checkHealth(String store, java.time.Duration timeout) {
+        JdbcStore checked = routing.store(Objects.requireNonNull(store, "store"));
+        if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("The health check's timeout must be positive, was " + timeout);
+        }
+        return StoreHealthCheck.check(store, checked, timeout);
+    }
+
     JdbcRouting routing() {
         return routing;
     }

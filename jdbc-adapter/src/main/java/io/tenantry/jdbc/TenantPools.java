@@ -148,6 +148,45 @@ final class TenantPools implements AutoCloseable {
         return budget.inUse();
     }
 
+    /** Returns the most connections the budget allows, over all pools of all stores. */
+    int budgetLimit() {
+        return budget.total();
+    }
+
+    /**
+     * Returns the figures of {@code store}'s open pools, summed. The map is read under the lock, the
+     * pools' figures after it, so that reading many pools never holds up a checkout.
+     */
+    JdbcPoolUsage usage(String store) {
+        List<HikariDataSource> open = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Pool pool : pools.values()) {
+                if (pool.key.store().equals(store)) {
+                    open.add(pool.dataSource);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        int active = 0;
+        int idle = 0;
+        int total = 0;
+        int pending = 0;
+        int maximum = 0;
+        for (HikariDataSource dataSource : open) {
+            HikariPoolMXBean bean = dataSource.getHikariPoolMXBean();
+            if (bean != null) {
+                active += bean.getActiveConnections();
+                idle += bean.getIdleConnections();
+                total += bean.getTotalConnections();
+                pending += bean.getThreadsAwaitingConnection();
+            }
+            maximum += dataSource.getMaximumPoolSize();
+        }
+        return new JdbcPoolUsage(store, open.size(), active, idle, total, pending, maximum);
+    }
+
     /** Returns the pools opened since start, closed ones included. */
     int poolsCreated() {
         return created.get();

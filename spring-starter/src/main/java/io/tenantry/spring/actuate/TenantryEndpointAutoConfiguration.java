@@ -1,9 +1,14 @@
 package io.tenantry.spring.actuate;
 
+import com.mongodb.client.MongoClient;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantRouter;
+import io.tenantry.jdbc.TenantJdbc;
+import io.tenantry.mongo.TenantMongo;
 import io.tenantry.spring.TenantryAutoConfiguration;
+import io.tenantry.spring.jdbc.TenantryJdbcAutoConfiguration;
 import io.tenantry.spring.mongo.TenantryMongoAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,9 +16,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
-/** The {@code tenants} actuator endpoint, when the actuator is present and the endpoint is available. */
-@AutoConfiguration(after = {TenantryAutoConfiguration.class, TenantryMongoAutoConfiguration.class})
+/**
+ * The {@code tenants} actuator endpoint, when the actuator is present and the endpoint is available. It
+ * shows each placement's physical names through whichever adapters are wired, MongoDB, PostgreSQL or both.
+ */
+@AutoConfiguration(after = {TenantryAutoConfiguration.class, TenantryMongoAutoConfiguration.class,
+        TenantryJdbcAutoConfiguration.class})
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 public final class TenantryEndpointAutoConfiguration {
 
@@ -21,7 +31,34 @@ public final class TenantryEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     @ConditionalOnBean({TenantDirectory.class, TenantRouter.class})
-    TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router) {
-        return new TenantsEndpoint(directory, router);
+    TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router,
+            ObjectProvider<AdapterPlacements> adapters) {
+        return new TenantsEndpoint(directory, router, adapters.orderedStream().toList());
+    }
+
+    /** Physical names of placements on PostgreSQL stores. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(TenantJdbc.class)
+    @ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
+    static class JdbcPlacements {
+
+        @Bean
+        @ConditionalOnBean(TenantJdbc.class)
+        AdapterPlacements tenantryJdbcPlacements(TenantJdbc jdbc) {
+            return new JdbcAdapterPlacements(jdbc);
+        }
+    }
+
+    /** Physical names of placements on MongoDB clusters. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({TenantMongo.class, MongoClient.class})
+    @ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
+    static class MongoPlacements {
+
+        @Bean
+        @ConditionalOnBean(TenantMongo.class)
+        AdapterPlacements tenantryMongoPlacements(TenantMongo mongo) {
+            return new MongoAdapterPlacements(mongo);
+        }
     }
 }

@@ -1,0 +1,1 @@
+CREATE TABLE items (k text PRIMARY KEY, v text NOT NULL);
