@@ -1,8 +1,10 @@
 package io.tenantry.spring.jdbc;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.hibernate.autoconfigure.HibernateProperties;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,6 +56,24 @@ class JdbcFrameworkConfiguration {
         @Bean
         HibernatePropertiesCustomizer tenantryHibernateProperties() {
             return new HibernateSettings()::apply;
+        }
+
+        /**
+         * With {@code spring.jpa.hibernate.ddl-auto} unset, Boot picks its default by asking whether the
+         * database is embedded, on a connection taken with no tenant bound, before any customizer runs.
+         * Unset here means {@code none}, which is also the only value {@link HibernateSettings} accepts.
+         */
+        @Bean
+        static BeanPostProcessor tenantryHibernateDdlAuto() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessBeforeInitialization(Object bean, String name) {
+                    if (bean instanceof HibernateProperties hibernate && hibernate.getDdlAuto() == null) {
+                        hibernate.setDdlAuto("none");
+                    }
+                    return bean;
+                }
+            };
         }
     }
 }
