@@ -1,5 +1,7 @@
 package io.tenantry.spring;
 
+import io.tenantry.RoutingException;
+import io.tenantry.Tenant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,28 @@ public final class InvalidTenantryConfigurationException extends IllegalStateExc
         this.value = value == null ? null : value.toString();
         this.problem = problem;
         this.action = action;
+    }
+
+    /**
+     * Reports a catalogue tenant that no routing rule places, naming the rule that would place it: a
+     * configuration mistake found when tenants are provisioned at start-up.
+     *
+     * @param tenant the tenant
+     * @param cause the router's refusal
+     * @return the exception, with {@code cause} as its cause
+     */
+    public static InvalidTenantryConfigurationException unplaced(Tenant tenant, RoutingException cause) {
+        boolean byRegion = tenant.region().isPresent();
+        String property = byRegion ? "tenantry.routing.regions." + tenant.region().get()
+                : "tenantry.routing.tiers." + tenant.tier();
+        InvalidTenantryConfigurationException invalid = new InvalidTenantryConfigurationException(property, null,
+                "tenant \"" + tenant.id() + "\" of " + (byRegion ? "region \"" + tenant.region().get() + "\""
+                        : "tier \"" + tenant.tier() + "\"") + " has no placement: " + cause.getMessage(),
+                "Add a rule (" + property + ".model=field, collection or database, with its store and database or"
+                        + " prefix), set tenantry.routing.default-placement, or pin the tenant's placement"
+                        + " (tenantry.directory.tenants[n].placement.*, or its placement in the catalogue).");
+        invalid.initCause(cause);
+        return invalid;
     }
 
     /** Returns the property (or group) at fault. */

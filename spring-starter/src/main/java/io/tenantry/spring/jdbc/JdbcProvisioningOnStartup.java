@@ -47,7 +47,7 @@ final class JdbcProvisioningOnStartup implements SmartInitializingSingleton {
             try {
                 placement = jdbc.placement(tenant.id());
             } catch (RoutingException e) {
-                throw unplaced(tenant, e);
+                throw InvalidTenantryConfigurationException.unplaced(tenant, e);
             }
             if (jdbc.storeNames().contains(placement.store())) {
                 tenants.add(tenant.id());
@@ -67,20 +67,5 @@ final class JdbcProvisioningOnStartup implements SmartInitializingSingleton {
         }
         LOG.info("Provisioned {} tenant placement(s) on PostgreSQL stores {} in {} ms", report.total(),
                 jdbc.storeNames(), report.elapsed().toMillis());
-    }
-
-    /** No rule places the tenant: a configuration mistake, named by the property that would fix it. */
-    static InvalidTenantryConfigurationException unplaced(Tenant tenant, RoutingException e) {
-        boolean byRegion = tenant.region().isPresent();
-        String property = byRegion ? "tenantry.routing.regions." + tenant.region().get()
-                : "tenantry.routing.tiers." + tenant.tier();
-        InvalidTenantryConfigurationException invalid = new InvalidTenantryConfigurationException(property, null,
-                "tenant \"" + tenant.id() + "\" of " + (byRegion ? "region \"" + tenant.region().get() + "\""
-                        : "tier \"" + tenant.tier() + "\"") + " has no placement: " + e.getMessage(),
-                "Add a rule (" + property + ".model=field, collection or database, with its store and database or"
-                        + " prefix), set tenantry.routing.default-placement, or pin the tenant's placement"
-                        + " (tenantry.directory.tenants[n].placement.*, or its placement in the catalogue).");
-        invalid.initCause(e);
-        return invalid;
     }
 }

@@ -41,7 +41,7 @@ final class ProvisioningOnStartup implements SmartInitializingSingleton {
                 LOG.debug("Provisioned tenant {} at {}", tenant.id(), placement);
                 count++;
             } catch (RoutingException e) {
-                throw unplaced(tenant, e);
+                throw InvalidTenantryConfigurationException.unplaced(tenant, e);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("Could not provision tenant \"" + tenant.id() + "\" at start-up: "
                         + e.getMessage() + " Fix its placement, or set tenantry.mongodb.provision-on-startup=false"
@@ -49,20 +49,5 @@ final class ProvisioningOnStartup implements SmartInitializingSingleton {
             }
         }
         LOG.info("Provisioned {} tenant placement(s) on MongoDB clusters {}", count, mongo.clusterNames());
-    }
-
-    /** No rule places the tenant: a configuration mistake, named by the property that would fix it. */
-    private static InvalidTenantryConfigurationException unplaced(Tenant tenant, RoutingException e) {
-        boolean byRegion = tenant.region().isPresent();
-        String property = byRegion ? "tenantry.routing.regions." + tenant.region().get()
-                : "tenantry.routing.tiers." + tenant.tier();
-        InvalidTenantryConfigurationException invalid = new InvalidTenantryConfigurationException(property, null,
-                "tenant \"" + tenant.id() + "\" of " + (byRegion ? "region \"" + tenant.region().get() + "\""
-                        : "tier \"" + tenant.tier() + "\"") + " has no placement: " + e.getMessage(),
-                "Add a rule (" + property + ".model=field, collection or database, with its store and database or"
-                        + " prefix), set tenantry.routing.default-placement, or pin the tenant's placement"
-                        + " (tenantry.directory.tenants[n].placement.*, or its placement in the catalogue).");
-        invalid.initCause(e);
-        return invalid;
     }
 }
