@@ -34,6 +34,6 @@ class JdbcArchitectureTest {
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertThat(publicTypes).containsExactlyInAnyOrder("TenantJdbc", "TenantJdbc$Builder", "JdbcStore",
                 "JdbcStore$Builder", "JdbcTenantDirectory", "JdbcProvisioning", "ProvisioningListener",
-                "ProvisioningProgress", "ProvisioningReport", "JdbcStoreHealth", "JdbcPoolUsage");
+                "ProvisioningProgress", "ProvisioningReport", "JdbcStoreHealth", "JdbcPoolUsage", "JdbcLifecycleJournal");
     }
 }
