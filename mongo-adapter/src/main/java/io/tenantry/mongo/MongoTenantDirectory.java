@@ -150,6 +150,15 @@ public final class MongoTenantDirectory implements TenantDirectory {
                 + current.version() + ", given " + tenant.version() + "); read it again and reapply the change.");
     }
 
+    /**
+     * {@inheritDoc} One {@code deleteOne} by {@code _id}; removing an absent tenant does nothing.
+     */
+    @Override
+    public void remove(TenantId id) {
+        Objects.requireNonNull(id, "id");
+        tenants.deleteOne(Filters.eq(TenantDocuments.ID, id.value()));
+    }
+
     @Override
     public String toString() {
         return "MongoTenantDirectory(" + tenants.getNamespace() + ")";

@@ -8,6 +8,7 @@ import io.tenantry.Placement;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
+import io.tenantry.spi.TenantDataStore;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class TenantMongo {
 
     /** The default name of the tenant field on the FIELD model. */
     public static final String DEFAULT_TENANT_FIELD = "tenantId";
+
+    /** The documents per batch of {@link #dataStore()}'s copies. */
+    public static final int DEFAULT_COPY_BATCH = 1000;
 
     private final Routing routing;
     private final int handleCacheSize;
@@ -96,6 +100,43 @@ public final class TenantMongo {
     /** Returns the provisioning of tenants' placements. */
     public MongoProvisioning provisioning() {
         return provisioning;
+    }
+
+    /**
+     * Returns the {@link TenantDataStore} of this adapter, for {@link io.tenantry.TenantLifecycle}: it
+     * provisions, copies (in batches of {@value #DEFAULT_COPY_BATCH} documents), measures and erases a
+     * tenant's data at any placement on this adapter's clusters.
+     *
+     * <pre>{@code
+     * TenantLifecycle lifecycle = TenantLifecycle.builder(directory, router)
+     *     .store(mongo.dataStore())
+     *     .journal(MongoLifecycleJournal.of(client.getDatabase("control")))
+     *     .build();
+     * lifecycle.recover();
+     * lifecycle.move(TenantId.of("acme"), Placement.database("dedicated", "cv_"), LifecycleProgress.Listener.none());
+     * }</pre>
+     *
+     * <p>A copy preserves every document exactly ({@code _id}, field order, BSON types) and carries the
+     * indexes the tenant sees; views are not moved (a tenant with a view is refused). The store works
+     * outside any tenant scope and is not confined to one tenant: hand it to the lifecycle only.
+     * Thread-safe.
+     *
+     * @return the data store
+     */
+    public TenantDataStore dataStore() {
+        return dataStore(DEFAULT_COPY_BATCH);
+    }
+
+    /**
+     * Returns {@link #dataStore()} copying in batches of at most {@code batchSize} documents (and at most
+     * 8 MiB): smaller batches for very large documents, larger for many small ones.
+     *
+     * @param batchSize documents per {@code insertMany}, at least 1
+     * @return the data store
+     * @throws IllegalArgumentException if {@code batchSize} is less than 1
+     */
+    public TenantDataStore dataStore(int batchSize) {
+        return new MongoTenantDataStore(routing.settings, routing::model, batchSize);
     }
 
     /**

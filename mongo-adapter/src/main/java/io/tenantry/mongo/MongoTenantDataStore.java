@@ -1,0 +1,147 @@
+package io.tenantry.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.InsertManyOptions;
+import io.tenantry.IsolationModel;
+import io.tenantry.Placement;
+import io.tenantry.TenantDigest;
+import io.tenantry.TenantId;
+import io.tenantry.spi.TenantDataStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
+
+/**
+ * The MongoDB adapter's {@link TenantDataStore}: provisions, copies, measures and erases one tenant's
+ * data at any placement on the configured clusters, whichever placement the router gives the tenant now.
+ * Stored forms differ by model ({@link PlacedTenant}); a copy reads each document in the source's stored
+ * form, turns it into what the tenant sees, and writes that in the target's stored form, so that
+ * {@code _id}s, field order and BSON types survive every move.
+ *
+ * <p>Copies stream: each collection is read through one cursor and written in unordered
+ * {@code insertMany} batches of at most {@code batchSize} documents and {@value #MAX_BATCH_BYTES} bytes,
+ * so memory holds one batch, whatever the tenant's size. After its documents, each collection gets the
+ * indexes the tenant sees at the source (the tenant field first on the FIELD model). Thread-safe and
+ * stateless; every method is idempotent as {@link TenantDataStore} requires.
+ */
+final class MongoTenantDataStore implements TenantDataStore {
+
+    /** The most bytes of documents held for one {@code insertMany}. */
+    static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+    private final MongoSettings settings;
+    private final Function<IsolationModel, MongoIsolation> models;
+    private final int batchSize;
+
+    MongoTenantDataStore(MongoSettings settings, Function<IsolationModel, MongoIsolation> models, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+        this.settings = settings;
+        this.models = models;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public boolean serves(Placement placement) {
+        return settings.clusters.names().contains(placement.store());
+    }
+
+    @Override
+    public void provision(TenantId tenant, Placement placement) {
+        models.apply(placement.model()).ensure(Objects.requireNonNull(tenant, "tenant"), placement);
+    }
+
+    /**
+     * {@inheritDoc} Provisions {@code to} first, since the lifecycle erases a target (which drops the
+     * tenant's own collections or database, and so their indexes) before it copies.
+     *
+     * @throws io.tenantry.IsolationViolationException if a document or index cannot be stored on the
+     *     target's model (a document carrying the FIELD model's tenant field with another value, a unique
+     *     TTL index moving to FIELD); nothing of the source is changed
+     * @throws io.tenantry.TenantLifecycleException if the tenant has a view at {@code from}
+     */
+    @Override
+    public void copy(TenantId tenant, Placement from, Placement to, CopyProgress progress) {
+        Objects.requireNonNull(progress, "progress");
+        PlacedTenant source = placed(tenant, from);
+        PlacedTenant target = placed(tenant, to);
+        provision(tenant, to);
+        for (PlacedTenant.Located located : source.collections()) {
+            copyDocuments(source, target, located, progress);
+            target.createIndexes(located.logical(), source.indexes(located.logical()));
+        }
+    }
+
+    private void copyDocuments(PlacedTenant source, PlacedTenant target, PlacedTenant.Located located,
+            CopyProgress progress) {
+        MongoCollection<RawBsonDocument> into = target.collection(located.logical());
+        InsertManyOptions unordered = new InsertManyOptions().ordered(false);
+        List<RawBsonDocument> batch = new ArrayList<>(Math.min(batchSize, 1024));
+        long bytes = 0;
+        try (MongoCursor<RawBsonDocument> cursor = located.physical().find(located.filter())
+                .batchSize(Math.min(batchSize, 10_000)).cursor()) {
+            while (cursor.hasNext()) {
+                RawBsonDocument stored = target.stored(source.view(cursor.next()));
+                batch.add(stored);
+                bytes += stored.getByteBuffer().remaining();
+                if (batch.size() >= batchSize || bytes >= MAX_BATCH_BYTES) {
+                    into.insertMany(batch, unordered);
+                    progress.copied(located.logical(), batch.size(), bytes);
+                    batch.clear();
+                    bytes = 0;
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            into.insertMany(batch, unordered);
+            progress.copied(located.logical(), batch.size(), bytes);
+        }
+    }
+
+    /**
+     * {@inheritDoc} Per logical collection, over the tenant's view of each document ({@link PlacedTenant}),
+     * so that the same data gives the same digest on every model and cluster.
+     *
+     * @throws io.tenantry.TenantLifecycleException if the tenant has a view at {@code placement}
+     */
+    @Override
+    public TenantDigest digest(TenantId tenant, Placement placement) {
+        PlacedTenant placed = placed(tenant, placement);
+        TenantDigest.Builder digest = TenantDigest.builder();
+        for (PlacedTenant.Located located : placed.collections()) {
+            try (MongoCursor<RawBsonDocument> cursor = located.physical().find(located.filter())
+                    .batchSize(Math.min(batchSize, 10_000)).cursor()) {
+                while (cursor.hasNext()) {
+                    BsonDocument view = placed.view(cursor.next());
+                    digest.add(located.logical(), PlacedTenant.canonical(view));
+                }
+            }
+        }
+        return digest.build();
+    }
+
+    /**
+     * {@inheritDoc} FIELD: the tenant's documents are deleted from every shared collection; COLLECTION: its
+     * collections are dropped; DATABASE: its database is dropped.
+     */
+    @Override
+    public void erase(TenantId tenant, Placement placement) {
+        placed(tenant, placement).erase();
+    }
+
+    private PlacedTenant placed(TenantId tenant, Placement placement) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(placement, "placement");
+        return PlacedTenant.of(tenant, placement, settings, models.apply(placement.model()));
+    }
+
+    @Override
+    public String toString() {
+        return "MongoTenantDataStore" + settings.clusters.names();
+    }
+}
