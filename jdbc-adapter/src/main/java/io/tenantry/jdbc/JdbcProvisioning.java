@@ -130,8 +130,25 @@ public final class JdbcProvisioning {
     }
 
 
+    /**
+     * Makes sure {@code tenant}'s schema and role, or database, or the shared tables, exist at
+     * {@code placement}, whatever the directory says of the tenant now, and that the migrations are applied:
+     * what {@link #ensure(TenantId)} does, for the tenant lifecycle, which provisions a move's target before
+     * the tenant is switched to it.
+     *
+     * @throws io.tenantry.RoutingException if the placement names no configured store
+     * @throws TenantLifecycleException as {@link #ensure(TenantId)} does
+     */
+    void ensure(TenantId tenant, Placement placement) {
+        ensure(routing.target(tenant, placement, false), true);
+    }
+
     private void ensure(TenantId tenant, boolean alone) {
-        JdbcTarget target = routing.target(tenant);
+        ensure(routing.target(tenant), alone);
+    }
+
+    private void ensure(JdbcTarget target, boolean alone) {
+        TenantId tenant = target.tenant();
         JdbcStore store = routing.store(target.store());
         try {
             if (target.schemaModel() || target.fieldModel()) {
@@ -252,8 +269,11 @@ public final class JdbcProvisioning {
         }
     }
 
-    /** Waits for the session-level advisory lock {@code name}; it ends at {@link #unlock} or with the session. */
-    private static void lock(Connection c, String name) throws SQLException {
+    /**
+     * Waits for the session-level advisory lock {@code name}; it ends at {@link #unlock} or with the session.
+     * Provisioning holds the tenant's schema or database name, and the lifecycle's erasure the same.
+     */
+    static void lock(Connection c, String name) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
             p.setInt(1, LOCK_SPACE);
             p.setString(2, name);
@@ -261,7 +281,7 @@ public final class JdbcProvisioning {
         }
     }
 
-    private static void unlock(Connection c, String name) throws SQLException {
+    static void unlock(Connection c, String name) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
             p.setInt(1, LOCK_SPACE);
             p.setString(2, name);
@@ -278,7 +298,7 @@ public final class JdbcProvisioning {
         }
     }
 
-    private static boolean superuser(Connection c) throws SQLException {
+    static boolean superuser(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
             return r.next() && r.getBoolean(1);

@@ -4,6 +4,7 @@ import io.tenantry.Placement;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
+import io.tenantry.spi.TenantDataStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,12 +64,16 @@ public final class TenantJdbc implements AutoCloseable {
     /** The default tenant column of the FIELD model's shared tables. */
     public static final String DEFAULT_TENANT_COLUMN = "tenant_id";
 
+    /** The rows per batch of {@link #dataStore()}'s copies. */
+    public static final int DEFAULT_COPY_BATCH = 500;
+
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
     private final JdbcRouting routing;
     private final TenantPools pools;
     private final RoutingDataSource dataSource;
     private final JdbcProvisioning provisioning;
+    private final JdbcTenantDataStore dataStore;
 
     private TenantJdbc(Builder builder) {
         if (builder.stores.isEmpty()) {
@@ -87,6 +92,7 @@ public final class TenantJdbc implements AutoCloseable {
         this.pools = new TenantPools(builder.connectionBudget, builder.maxPools, builder.resetOnReturn);
         this.dataSource = new RoutingDataSource(routing, pools);
         this.provisioning = new JdbcProvisioning(routing, List.copyOf(builder.migrations), field.sharedMigrations);
+        this.dataStore = new JdbcTenantDataStore(routing, provisioning, pools, DEFAULT_COPY_BATCH);
     }
 
     /** Starts a builder. */
@@ -104,6 +110,53 @@ public final class TenantJdbc implements AutoCloseable {
     /** Returns the provisioning of tenants' schemas, roles, databases and migrations. */
     public JdbcProvisioning provisioning() {
         return provisioning;
+    }
+
+    /**
+     * Returns the {@link TenantDataStore} of this adapter, for {@link io.tenantry.TenantLifecycle}: it
+     * provisions, copies (in batches of at most {@value #DEFAULT_COPY_BATCH} rows), measures and erases a
+     * tenant's data at any placement on this adapter's stores, shared tables, schema or database, on one
+     * server or across two.
+     *
+     * <pre>{@code
+     * TenantLifecycle lifecycle = TenantLifecycle.builder(directory, router)
+     *     .store(jdbc.dataStore())
+     *     .journal(JdbcLifecycleJournal.of(controlPlane))
+     *     .build();
+     * lifecycle.recover();
+     * lifecycle.move(TenantId.of("acme"), Placement.database("dedicated", "t_"), LifecycleProgress.Listener.none());
+     * }</pre>
+     *
+     * <p>The tenant's tables are those of its schema or database (made by the
+     * {@linkplain Builder#migrations(String...) tenant migrations}), or on shared tables the tenant tables and
+     * the tenant's rows in them (the tenant column left out); a move needs the same tables and columns on both
+     * sides. A copy reads the source through a server-side cursor in one snapshot and writes the target in
+     * one transaction, parents before children, with batched inserts; each value goes as its type's text, so
+     * {@code numeric}, {@code timestamptz}, {@code jsonb}, {@code bytea}, arrays, {@code uuid} and NULLs arrive
+     * exactly, and serial and identity sequences are moved past the copied values. A digest counts and hashes
+     * each table's rows on the server. Erasing deletes the tenant's rows from shared tables, or drops its
+     * schema and role, or closes Tenantry's pool of its database and drops the database.
+     *
+     * <p>It works on new connections of the stores' login roles, outside any tenant scope and outside the
+     * connection budget, and is confined to no tenant: hand it to the lifecycle only. Thread-safe; the same
+     * instance on every call.
+     *
+     * @return the data store
+     */
+    public TenantDataStore dataStore() {
+        return dataStore;
+    }
+
+    /**
+     * Returns {@link #dataStore()} copying in batches of at most {@code batchRows} rows (and, once rows are
+     * known to be wide, about 4 M characters of values): fewer for very wide rows, more for many narrow ones.
+     *
+     * @param batchRows rows per batch of inserts, at least 1
+     * @return a new data store
+     * @throws IllegalArgumentException if {@code batchRows} is less than 1
+     */
+    public TenantDataStore dataStore(int batchRows) {
+        return new JdbcTenantDataStore(routing, provisioning, pools, batchRows);
     }
 
     /**

@@ -133,6 +133,46 @@ final class TenantPools implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the pool of {@code database} on {@code store}, if one is open, for a database about to be
+     * dropped: its idle connections are closed at once and those on loan are aborted by HikariCP, so that
+     * none holds the database open. A later checkout for the database opens a new pool.
+     *
+     * @return whether a pool was open
+     */
+    boolean evict(String store, String database) {
+        Pool evicted;
+        lock.lock();
+        try {
+            evicted = pools.remove(new Key(store, database));
+        } finally {
+            lock.unlock();
+        }
+        if (evicted != null) {
+            close(evicted);
+        }
+        return evicted != null;
+    }
+
+    /**
+     * Retires every connection of the pool of {@code database} on {@code store}, if one is open: idle ones
+     * are closed now, those on loan when they come back. For a shared database whose sessions may still
+     * point at a role that was just dropped (schema model with {@code resetOnReturn(false)}).
+     */
+    void retireConnections(String store, String database) {
+        Pool pool;
+        lock.lock();
+        try {
+            pool = pools.get(new Key(store, database));
+        } finally {
+            lock.unlock();
+        }
+        HikariPoolMXBean bean = pool == null ? null : pool.dataSource.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections();
+        }
+    }
+
     /** Returns the number of open pools. */
     int poolCount() {
         lock.lock();

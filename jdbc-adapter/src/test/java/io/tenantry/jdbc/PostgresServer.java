@@ -29,6 +29,7 @@ final class PostgresServer {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static volatile PostgresServer instance;
+    private static volatile PostgresServer secondInstance;
 
     private final String host;
     private final int port;
@@ -57,6 +58,27 @@ final class PostgresServer {
         return server;
     }
 
+    /**
+     * Returns a second server, for the suites that move tenants from one server to another: another embedded
+     * PostgreSQL 17 started once per JVM, or the same external server as {@link #get()} when
+     * {@value #URL_VARIABLE} names one (then "two servers" are two stores on one).
+     */
+    static PostgresServer second() {
+        PostgresServer server = secondInstance;
+        if (server == null) {
+            synchronized (PostgresServer.class) {
+                server = secondInstance;
+                if (server == null) {
+                    String external = System.getenv(URL_VARIABLE);
+                    server = external != null && !external.isBlank() ? get() : startEmbedded();
+                    server.createAppUser();
+                    secondInstance = server;
+                }
+            }
+        }
+        return server;
+    }
+
     private static PostgresServer start() {
         String external = System.getenv(URL_VARIABLE);
         if (external != null && !external.isBlank()) {
@@ -65,6 +87,10 @@ final class PostgresServer {
             return new PostgresServer(probe.getServerNames()[0], probe.getPortNumbers()[0], probe.getUser(),
                     probe.getPassword() == null ? "" : probe.getPassword());
         }
+        return startEmbedded();
+    }
+
+    private static PostgresServer startEmbedded() {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "300")

@@ -1,0 +1,282 @@
+package io.tenantry.jdbc;
+
+import io.tenantry.Placement;
+import io.tenantry.TenantDigest;
+import io.tenantry.TenantId;
+import io.tenantry.TenantLifecycleException;
+import io.tenantry.jdbc.PlacedTables.Table;
+import io.tenantry.spi.TenantDataStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The JDBC adapter's {@link TenantDataStore}: provisions, copies, measures and erases one tenant's data
+ * at any placement on the configured stores, whichever placement the router gives the tenant now. It
+ * works on new connections of each store's login role, never on the routing pools, and reads and writes
+ * each placement as {@link PlacedTables} describes. Thread-safe and stateless; every method is idempotent.
+ */
+final class JdbcTenantDataStore implements TenantDataStore {
+
+    /** Row hashes per {@code FETCH} of a digest: 32 bytes each. */
+    private static final int DIGEST_FETCH = 2000;
+
+    private final JdbcRouting routing;
+    private final JdbcProvisioning provisioning;
+    private final TenantPools pools;
+    private final int batchRows;
+
+    JdbcTenantDataStore(JdbcRouting routing, JdbcProvisioning provisioning, TenantPools pools, int batchRows) {
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("batchRows must be at least 1, was " + batchRows);
+        }
+        this.routing = routing;
+        this.provisioning = provisioning;
+        this.pools = pools;
+        this.batchRows = batchRows;
+    }
+
+    @Override
+    public boolean serves(Placement placement) {
+        return routing.stores.containsKey(placement.store());
+    }
+
+    @Override
+    public void provision(TenantId tenant, Placement placement) {
+        provisioning.ensure(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(placement, "placement"));
+    }
+
+    /**
+     * {@inheritDoc} Provisions {@code to} first (the lifecycle has just done so; a copy into a placement
+     * without its tables would fail half-way instead of at once). Reads {@code from} in one snapshot and
+     * writes {@code to} in one transaction, parents before children, with deferrable constraints deferred to
+     * the commit, so that a copy that fails leaves nothing of itself.
+     *
+     * @throws TenantLifecycleException if a table of the tenant at {@code from} is missing at {@code to} or
+     *     has other columns there (the tenant migrations and the shared migrations must define the same
+     *     tables, the shared ones with the tenant column), or the server refuses a row
+     */
+    @Override
+    public void copy(TenantId tenant, Placement from, Placement to, CopyProgress progress) {
+        Objects.requireNonNull(progress, "progress");
+        provision(tenant, to);
+        PlacedTables source = placed(tenant, from);
+        PlacedTables target = placed(tenant, to);
+        try (Connection in = source.open(); Connection out = target.open()) {
+            if (in == null) {
+                return; // nothing of the tenant at the source
+            }
+            if (out == null) {
+                throw new TenantLifecycleException("Tenant \"" + tenant + "\"'s placement " + to + " is missing right"
+                        + " after provisioning it; is another process erasing it?");
+            }
+            PlacedTables.snapshot(in);
+            Map<String, Table> sourceTables = source.tables(in);
+            Map<String, Table> targetTables = target.tables(out);
+            check(tenant, from, to, sourceTables, targetTables);
+            out.setAutoCommit(false);
+            try (Statement s = out.createStatement()) {
+                s.execute("SET CONSTRAINTS ALL DEFERRED");
+            }
+            for (Table table : target.parentsFirst(out, targetTables)) {
+                Table read = sourceTables.get(table.name());
+                if (read != null) {
+                    TableCopy.copy(source, in, read, target, out, table, batchRows, progress);
+                }
+            }
+            out.commit();
+            in.commit();
+        } catch (SQLException e) {
+            throw new TenantLifecycleException("Copying tenant \"" + tenant + "\" from " + from + " to " + to
+                    + " failed: " + e.getMessage() + hint(e), e);
+        }
+    }
+
+    /** Refuses a copy that would lose a table or a column: the target's tables must be the source's. */
+    private static void check(TenantId tenant, Placement from, Placement to, Map<String, Table> sourceTables,
+            Map<String, Table> targetTables) {
+        List<String> problems = new ArrayList<>();
+        sourceTables.forEach((name, table) -> {
+            Table there = targetTables.get(name);
+            if (there == null) {
+                problems.add("table \"" + name + "\" is missing there");
+            } else if (!there.names().equals(table.names())) {
+                problems.add("table \"" + name + "\" has columns " + table.names() + " here and " + there.names()
+                        + " there");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new TenantLifecycleException("Cannot copy tenant \"" + tenant + "\" from " + from + " to " + to + ": "
+                    + String.join("; ", problems) + ". The tenant migrations and the shared tables' migrations must"
+                    + " define the same tables and columns (the shared ones with the tenant column as well).");
+        }
+    }
+
+    /**
+     * {@inheritDoc} Per table as the tenant sees it (the tenant column left out), each row's canonical
+     * bytes are the SHA-256, computed by PostgreSQL, of the text of the array {@code [name1, value1,
+     * name2, value2, ...]}, columns in code-point order of their names, each value in its type's text form
+     * under {@link PlacedTables#SESSION}'s settings (NULL as SQL NULL). So equal rows give equal bytes on
+     * every model and server, and only 32 bytes per row cross the network. A placement that does not exist
+     * gives an empty digest.
+     */
+    @Override
+    public TenantDigest digest(TenantId tenant, Placement placement) {
+        PlacedTables side = placed(tenant, placement);
+        TenantDigest.Builder digest = TenantDigest.builder();
+        try (Connection c = side.open()) {
+            if (c == null) {
+                return digest.build();
+            }
+            PlacedTables.snapshot(c);
+            for (Table table : side.tables(c).values()) {
+                hashRows(side, c, table, digest);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new TenantLifecycleException("Measuring tenant \"" + tenant + "\" at " + placement + " failed: "
+                    + e.getMessage() + hint(e), e);
+        }
+        return digest.build();
+    }
+
+    private static void hashRows(PlacedTables side, Connection c, Table table, TenantDigest.Builder digest)
+            throws SQLException {
+        String row = table.columns().stream()
+                .map(column -> "'" + column.name().replace("'", "''") + "', " + JdbcNames.quote(column.name())
+                        + "::text")
+                .collect(Collectors.joining(", "));
+        try (Statement s = c.createStatement()) {
+            s.execute("DECLARE tenantry_digest NO SCROLL CURSOR FOR SELECT pg_catalog.sha256(convert_to(CAST(ARRAY["
+                    + row + "]::text[] AS text), 'UTF8')) FROM " + side.rowsOf(table));
+            while (true) {
+                int rows = 0;
+                try (ResultSet r = s.executeQuery("FETCH FORWARD " + DIGEST_FETCH + " FROM tenantry_digest")) {
+                    while (r.next()) {
+                        digest.add(table.name(), r.getBytes(1));
+                        rows++;
+                    }
+                }
+                if (rows == 0) {
+                    break;
+                }
+            }
+            s.execute("CLOSE tenantry_digest");
+        }
+    }
+
+    /**
+     * {@inheritDoc} FIELD: deletes the tenant's rows from every tenant table, children first, in one
+     * transaction. Schema: drops the tenant's schema with everything in it, and its role (after dropping
+     * what the role still owns or was granted in the shared database). Database: closes Tenantry's pool of
+     * the tenant's database and drops the database, ending the sessions still on it (PostgreSQL 13+). Each
+     * holds the advisory lock that provisioning takes for the same schema or database.
+     */
+    @Override
+    public void erase(TenantId tenant, Placement placement) {
+        PlacedTables side = placed(tenant, placement);
+        try {
+            switch (placement.model()) {
+                case FIELD -> deleteRows(side);
+                case COLLECTION -> dropSchema(side);
+                default -> dropDatabase(side);
+            }
+        } catch (SQLException e) {
+            throw new TenantLifecycleException("Erasing tenant \"" + tenant + "\" at " + placement + " failed: "
+                    + e.getMessage() + hint(e), e);
+        }
+    }
+
+    private static void deleteRows(PlacedTables side) throws SQLException {
+        try (Connection c = side.open()) {
+            if (c == null) {
+                return;
+            }
+            Map<String, Table> tables = side.tables(c);
+            List<Table> childrenFirst = side.parentsFirst(c, tables);
+            Collections.reverse(childrenFirst);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET CONSTRAINTS ALL DEFERRED");
+                for (Table table : childrenFirst) {
+                    s.executeUpdate("DELETE FROM " + side.rowsOf(table));
+                }
+            }
+            c.commit();
+        }
+    }
+
+    private void dropSchema(PlacedTables side) throws SQLException {
+        JdbcTarget target = side.target;
+        String schema = Objects.requireNonNull(target.schema(), "schema");
+        String role = Objects.requireNonNull(target.role(), "role");
+        try (Connection c = PlacedTables.connectIfExists(side.store, target.database())) {
+            if (c == null) {
+                return;
+            }
+            JdbcProvisioning.lock(c, schema);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                // the login role owns the schema, so it may drop it with the tenant role's tables in it
+                s.execute("DROP SCHEMA IF EXISTS " + JdbcNames.quote(schema) + " CASCADE");
+                if (JdbcProvisioning.exists(c, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?", role)) {
+                    if (!JdbcProvisioning.superuser(c)) {
+                        // DROP OWNED needs the role's privileges, which provisioning's grant (INHERIT FALSE) withholds
+                        s.execute("GRANT " + JdbcNames.quote(role) + " TO CURRENT_USER WITH INHERIT TRUE");
+                    }
+                    s.execute("DROP OWNED BY " + JdbcNames.quote(role));
+                    s.execute("DROP ROLE " + JdbcNames.quote(role));
+                }
+            }
+            c.commit();
+        }
+        if (!pools.resetOnReturn) {
+            // idle sessions of the shared database may still point at the dropped role
+            pools.retireConnections(target.store(), target.database());
+        }
+    }
+
+    private void dropDatabase(PlacedTables side) throws SQLException {
+        JdbcTarget target = side.target;
+        pools.evict(target.store(), target.database());
+        try (Connection c = PlacedTables.connect(side.store, side.store.maintenanceDatabase());
+                Statement s = c.createStatement()) {
+            JdbcProvisioning.lock(c, target.database());
+            boolean force = c.getMetaData().getDatabaseMajorVersion() >= 13;
+            s.execute("DROP DATABASE IF EXISTS " + JdbcNames.quote(target.database()) + (force ? " WITH (FORCE)" : ""));
+        }
+        pools.evict(target.store(), target.database()); // in case a request opened it again meanwhile
+    }
+
+    private PlacedTables placed(TenantId tenant, Placement placement) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(placement, "placement");
+        JdbcTarget target = routing.target(tenant, placement, false);
+        return new PlacedTables(target, routing.store(placement.store()), routing.field);
+    }
+
+    private static String hint(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("23503")) {
+            return " A foreign key between tenant tables that forms a cycle (or references its own table) must be"
+                    + " DEFERRABLE for a copy to insert the rows.";
+        }
+        if (state.equals("42501")) {
+            return " The store's login role needs CREATEROLE and CREATEDB and must own the shared databases and"
+                    + " tables.";
+        }
+        return "";
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcTenantDataStore(stores " + routing.stores.keySet() + ", " + batchRows + " rows per batch)";
+    }
+}

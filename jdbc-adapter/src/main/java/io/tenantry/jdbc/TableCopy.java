@@ -1,0 +1,159 @@
+package io.tenantry.jdbc;
+
+import io.tenantry.jdbc.PlacedTables.Column;
+import io.tenantry.jdbc.PlacedTables.Table;
+import io.tenantry.spi.TenantDataStore.CopyProgress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Copies one table of one tenant between two placements, for {@link JdbcTenantDataStore}, in batches
+ * whose size adapts to the rows: the source is read through a server-side cursor ({@code FETCH n}, in
+ * the source's snapshot transaction), each batch written with one JDBC batch of {@code INSERT}s in the
+ * target's transaction. A batch holds at most {@code batchRows} rows and, once the widest row is known,
+ * about {@value #BATCH_CHARS} characters of values, so memory holds one batch whatever the tenant's size.
+ *
+ * <p>Values travel as text: read with {@code ::text} (the type's output function, under
+ * {@link PlacedTables#SESSION}'s canonical settings) and bound as parameters of unspecified type, which
+ * PostgreSQL reads with the target column's input function. Every built-in type reads back exactly
+ * what it printed ({@code numeric} with its scale, {@code timestamptz} to the microsecond, {@code jsonb},
+ * {@code bytea}, arrays, {@code uuid}, NULLs), and the target need not have the very same type, only
+ * one that reads the text. Why not {@code COPY}: PostgreSQL refuses {@code COPY FROM} into a table with
+ * row-level security, which every FIELD tenant table has, and a second code path for the other models
+ * would need a second proof.
+ *
+ * <p>Stateless.
+ */
+final class TableCopy {
+
+    /** About how many characters of values a batch holds once rows are known to be wide. */
+    static final int BATCH_CHARS = 4 * 1024 * 1024;
+
+    /** The rows of the first fetch, before the width of a row is known. */
+    private static final int FIRST_FETCH = 16;
+
+    private TableCopy() {
+    }
+
+    /**
+     * Copies the tenant's rows of {@code from}'s table to {@code to}'s table of the same name, then moves
+     * the target's sequences (serial and identity columns) past what was copied.
+     *
+     * @return the number of rows copied
+     */
+    static long copy(PlacedTables from, Connection source, Table sourceTable, PlacedTables to, Connection target,
+            Table targetTable, int batchRows, CopyProgress progress) throws SQLException {
+        List<Column> columns = targetTable.written();
+        String names = columns.stream().map(c -> JdbcNames.quote(c.name())).collect(Collectors.joining(", "));
+        String cursor = "tenantry_copy";
+        String select = "DECLARE " + cursor + " NO SCROLL CURSOR FOR SELECT "
+                + (columns.isEmpty() ? "" : columns.stream().map(c -> JdbcNames.quote(c.name()) + "::text")
+                        .collect(Collectors.joining(", ")))
+                + " FROM " + from.rowsOf(sourceTable);
+        boolean tenantColumn = targetTable.tenantType() != null;
+        String insert = "INSERT INTO " + to.qualified(targetTable) + " (" + names
+                + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + JdbcNames.quote(to.tenantColumn()) : "")
+                + ") OVERRIDING SYSTEM VALUE VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
+                + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + to.tenantValue(targetTable) : "") + ")";
+        if (columns.isEmpty() && !tenantColumn) {
+            insert = "INSERT INTO " + to.qualified(targetTable) + " DEFAULT VALUES";
+        }
+        long copied = 0;
+        try (Statement s = source.createStatement(); PreparedStatement write = target.prepareStatement(insert)) {
+            s.execute(select);
+            int fetch = Math.min(FIRST_FETCH, batchRows);
+            long widest = 1;
+            while (true) {
+                int rows = 0;
+                long chars = 0;
+                try (ResultSet r = s.executeQuery("FETCH FORWARD " + fetch + " FROM " + cursor)) {
+                    while (r.next()) {
+                        long width = 0;
+                        for (int i = 1; i <= columns.size(); i++) {
+                            String value = r.getString(i);
+                            if (value == null) {
+                                write.setNull(i, Types.OTHER);
+                            } else {
+                                write.setObject(i, value, Types.OTHER);
+                                width += value.length();
+                            }
+                        }
+                        write.addBatch();
+                        rows++;
+                        chars += width;
+                        widest = Math.max(widest, width);
+                    }
+                }
+                if (rows == 0) {
+                    break;
+                }
+                write.executeBatch();
+                copied += rows;
+                progress.copied(targetTable.name(), rows, chars);
+                fetch = (int) Math.max(1, Math.min(batchRows, BATCH_CHARS / widest));
+            }
+            s.execute("CLOSE " + cursor);
+        }
+        for (Column column : targetTable.columns()) {
+            String sequence = column.sequence();
+            if (sequence != null) {
+                Column before = sourceTable.columns().stream().filter(c -> c.name().equals(column.name())).findFirst()
+                        .orElse(null);
+                advance(to, target, targetTable, column, sequence, before == null ? null : lastValue(source, before));
+            }
+        }
+        return copied;
+    }
+
+    /** The last value the source's sequence of {@code column} gave, or null if it has none or gave none. */
+    private static @Nullable Long lastValue(Connection source, Column column) throws SQLException {
+        if (column.sequence() == null) {
+            return null;
+        }
+        try (Statement s = source.createStatement();
+                ResultSet r = s.executeQuery("SELECT last_value, is_called FROM " + column.sequence())) {
+            return r.next() && r.getBoolean(2) ? r.getLong(1) : null;
+        }
+    }
+
+    /**
+     * Sets the target's sequence past both the largest value copied and the source sequence's last value,
+     * so that the tenant's next insert neither collides with a copied row nor reuses a number it was given.
+     */
+    private static void advance(PlacedTables to, Connection target, Table table, Column column, String sequence,
+            @Nullable Long sourceLast) throws SQLException {
+        Long largest = null;
+        try (Statement s = target.createStatement(); ResultSet r = s.executeQuery("SELECT max("
+                + JdbcNames.quote(column.name()) + ")::bigint FROM " + to.rowsOf(table))) {
+            if (r.next()) {
+                long value = r.getLong(1);
+                largest = r.wasNull() ? null : value;
+            }
+        }
+        long next;
+        if (largest != null && sourceLast != null) {
+            next = Math.max(largest, sourceLast);
+        } else if (largest != null) {
+            next = largest;
+        } else if (sourceLast != null) {
+            next = sourceLast;
+        } else {
+            return; // nothing copied, nothing drawn
+        }
+        try (PreparedStatement p = target.prepareStatement("SELECT pg_catalog.setval(s.seqrelid, GREATEST(?, s.seqmin),"
+                + " ? >= s.seqmin) FROM pg_catalog.pg_sequence s WHERE s.seqrelid = CAST(? AS regclass)")) {
+            p.setLong(1, next);
+            p.setLong(2, next);
+            p.setString(3, sequence);
+            p.executeQuery().close();
+        }
+    }
+}
