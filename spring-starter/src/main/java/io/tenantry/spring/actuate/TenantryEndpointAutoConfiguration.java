@@ -2,11 +2,13 @@ package io.tenantry.spring.actuate;
 
 import com.mongodb.client.MongoClient;
 import io.tenantry.TenantDirectory;
+import io.tenantry.TenantLifecycle;
 import io.tenantry.TenantRouter;
 import io.tenantry.jdbc.TenantJdbc;
 import io.tenantry.mongo.TenantMongo;
 import io.tenantry.spring.TenantryAutoConfiguration;
 import io.tenantry.spring.jdbc.TenantryJdbcAutoConfiguration;
+import io.tenantry.spring.lifecycle.TenantryLifecycleAutoConfiguration;
 import io.tenantry.spring.mongo.TenantryMongoAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -23,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
  * shows each placement's physical names through whichever adapters are wired, MongoDB, PostgreSQL or both.
  */
 @AutoConfiguration(after = {TenantryAutoConfiguration.class, TenantryMongoAutoConfiguration.class,
-        TenantryJdbcAutoConfiguration.class})
+        TenantryJdbcAutoConfiguration.class, TenantryLifecycleAutoConfiguration.class})
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 public final class TenantryEndpointAutoConfiguration {
 
@@ -32,8 +34,20 @@ public final class TenantryEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     @ConditionalOnBean({TenantDirectory.class, TenantRouter.class})
     TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router,
-            ObjectProvider<AdapterPlacements> adapters) {
-        return new TenantsEndpoint(directory, router, adapters.orderedStream().toList());
+            ObjectProvider<AdapterPlacements> adapters, ObjectProvider<TenantOperations> operations) {
+        return new TenantsEndpoint(directory, router, adapters.orderedStream().toList(), operations.getIfAvailable());
+    }
+
+    /** The endpoint's write side, when the tenant lifecycle is wired. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
+    static class Operations {
+
+        @Bean
+        @ConditionalOnBean(TenantLifecycle.class)
+        TenantOperations tenantryTenantOperations(TenantLifecycle lifecycle) {
+            return new TenantOperations(lifecycle);
+        }
     }
 
     /** Physical names of placements on PostgreSQL stores. */

@@ -1,5 +1,6 @@
 package io.tenantry.spring.actuate;
 
+import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
 import io.tenantry.RoutingException;
 import io.tenantry.Tenant;
@@ -8,10 +9,15 @@ import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
 import io.tenantry.TenantryException;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code tenants} actuator endpoint: every tenant of the catalogue with its status, tier,
@@ -19,15 +25,25 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * ({@code /actuator/tenants/{id}}). When the adapter whose store the placement names is wired (MongoDB,
  * PostgreSQL, or both), the placement also shows where the data physically is: the database, on
  * PostgreSQL the schema, on MongoDB's field model the tenant field. A tenant that no rule can place is
- * listed with the routing error instead of a placement. Read-only; exposing it is the application's
- * choice ({@code management.endpoints.web.exposure.include}).
+ * listed with the routing error instead of a placement, and a tenant's latest lifecycle operation (a
+ * move with its progress) is shown with it.
+ *
+ * <p>Exposing it is the application's choice ({@code management.endpoints.web.exposure.include}). Its write
+ * operations, which run the tenant lifecycle when it is wired, are off by default like every actuator write
+ * ({@code defaultAccess = READ_ONLY}): {@code management.endpoint.tenants.access=unrestricted} turns them on,
+ * and with Spring Security they are behind the actuator's own protection. {@code POST
+ * /actuator/tenants/{id}} with {@code {"action": ...}}: {@code create} (with {@code name}, {@code tier}),
+ * {@code suspend}, {@code resume}, {@code move} (with {@code model}, {@code store}, {@code database} or
+ * {@code prefix}: pins that placement, moving the data in the background) or {@code change-tier} (with
+ * {@code tier}); {@code DELETE /actuator/tenants/{id}} deletes the tenant and all its data.
  */
-@Endpoint(id = "tenants")
+@Endpoint(id = "tenants", defaultAccess = Access.READ_ONLY)
 public final class TenantsEndpoint {
 
     private final TenantDirectory directory;
     private final TenantRouter router;
     private final List<AdapterPlacements> adapters;
+    private final @Nullable TenantOperations operations;
 
     /**
      * An endpoint that shows placements as the router chooses them, without their physical names.
@@ -40,9 +56,15 @@ public final class TenantsEndpoint {
     }
 
     TenantsEndpoint(TenantDirectory directory, TenantRouter router, List<AdapterPlacements> adapters) {
+        this(directory, router, adapters, null);
+    }
+
+    TenantsEndpoint(TenantDirectory directory, TenantRouter router, List<AdapterPlacements> adapters,
+            @Nullable TenantOperations operations) {
         this.directory = directory;
         this.router = router;
         this.adapters = List.copyOf(adapters);
+        this.operations = operations;
     }
 
     /** Lists every tenant, deleted ones included, ordered by id. */
@@ -58,6 +80,97 @@ public final class TenantsEndpoint {
             return null;
         }
         return directory.find(TenantId.of(id)).map(this::describe).orElse(null);
+    }
+
+    /**
+     * Runs a lifecycle action on one tenant; see the class description. A move answers at once with the
+     * operation started; {@code GET /actuator/tenants/{id}} shows its progress.
+     *
+     * @throws InvalidEndpointRequestException (400) for an unknown action, a malformed id or placement, an
+     *     action the lifecycle refuses (an unfinished operation, say), or when the lifecycle is not wired
+     */
+    @WriteOperation
+    public TenantDescriptor operate(@Selector String id, String action, @Nullable String name, @Nullable String tier,
+            @Nullable String model, @Nullable String store, @Nullable String database, @Nullable String prefix) {
+        TenantOperations lifecycle = lifecycle();
+        TenantId tenant = id(id);
+        try {
+            switch (action.toLowerCase(Locale.ROOT)) {
+                case "create" -> {
+                    Tenant.Builder created = Tenant.builder(tenant);
+                    if (name != null) {
+                        created.name(name);
+                    }
+                    if (tier != null) {
+                        created.tier(tier);
+                    }
+                    lifecycle.create(created.build());
+                }
+                case "suspend" -> lifecycle.suspend(tenant);
+                case "resume" -> lifecycle.resume(tenant);
+                case "move" -> lifecycle.move(tenant, placement(model, store, database, prefix), null);
+                case "change-tier" -> {
+                    if (tier == null) {
+                        throw new InvalidEndpointRequestException("change-tier needs a tier", "tier is missing");
+                    }
+                    lifecycle.move(tenant, null, tier);
+                }
+                default -> throw new InvalidEndpointRequestException("Unknown action \"" + action + "\": use create,"
+                        + " suspend, resume, move or change-tier.", "unknown action");
+            }
+        } catch (TenantryException | IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidEndpointRequestException(String.valueOf(e.getMessage()), "refused");
+        }
+        return describe(directory.require(tenant));
+    }
+
+    /**
+     * Deletes one tenant: its data everywhere it has some, and its catalogue entry. The audit record stays.
+     *
+     * @throws InvalidEndpointRequestException (400) if the lifecycle refuses (a move is running) or is not wired
+     */
+    @DeleteOperation
+    public @Nullable OperationDescriptor delete(@Selector String id) {
+        TenantOperations lifecycle = lifecycle();
+        TenantId tenant = id(id);
+        try {
+            lifecycle.delete(tenant);
+        } catch (TenantryException e) {
+            throw new InvalidEndpointRequestException(String.valueOf(e.getMessage()), "refused");
+        }
+        return lifecycle.latest(tenant).orElse(null);
+    }
+
+    private TenantOperations lifecycle() {
+        if (operations == null) {
+            throw new InvalidEndpointRequestException("The tenant lifecycle is not wired: it needs the catalogue in a"
+                    + " store (tenantry.directory.source=jdbc or mongodb) and tenantry.lifecycle.enabled.",
+                    "no lifecycle");
+        }
+        return operations;
+    }
+
+    private static TenantId id(String id) {
+        if (!TenantId.isValid(id)) {
+            throw new InvalidEndpointRequestException("\"" + id + "\" is not a tenant id.", "malformed id");
+        }
+        return TenantId.of(id);
+    }
+
+    private static Placement placement(@Nullable String model, @Nullable String store, @Nullable String database,
+            @Nullable String prefix) {
+        if (model == null || store == null) {
+            throw new InvalidEndpointRequestException("A move needs the target's model and store (and database, or"
+                    + " prefix for the database model).", "incomplete placement");
+        }
+        String m = model.trim().toUpperCase(Locale.ROOT);
+        IsolationModel isolation = m.equals("SCHEMA") ? IsolationModel.COLLECTION : IsolationModel.valueOf(m);
+        String namespace = isolation == IsolationModel.DATABASE ? prefix : database;
+        if (namespace == null) {
+            throw new InvalidEndpointRequestException("A move to the " + model + " model needs its "
+                    + (isolation == IsolationModel.DATABASE ? "prefix" : "database") + ".", "incomplete placement");
+        }
+        return Placement.of(isolation, store, namespace);
     }
 
     private TenantDescriptor describe(Tenant tenant) {
@@ -76,7 +189,8 @@ public final class TenantsEndpoint {
             routingError = e.getMessage();
         }
         return new TenantDescriptor(tenant.id().value(), tenant.name(), tenant.status().name(), tenant.tier(),
-                tenant.region().orElse(null), tenant.placement().isPresent(), placement, routingError);
+                tenant.region().orElse(null), tenant.placement().isPresent(), placement, routingError,
+                operations == null ? null : operations.latest(tenant.id()).orElse(null));
     }
 
     private @Nullable PhysicalNames physical(TenantId tenant, Placement placement) {
@@ -99,9 +213,33 @@ public final class TenantsEndpoint {
      * @param placement where its data lives now; null when no rule applies
      * @param routingError why no rule applies, or why the adapter could not name the placement's
      *     physical home; null when neither happened
+     * @param operation the tenant's latest lifecycle operation, when the lifecycle is wired and there was one
      */
     public record TenantDescriptor(String id, String name, String status, String tier, @Nullable String region,
-            boolean pinned, @Nullable PlacementDescriptor placement, @Nullable String routingError) {
+            boolean pinned, @Nullable PlacementDescriptor placement, @Nullable String routingError,
+            @Nullable OperationDescriptor operation) {
+    }
+
+    /**
+     * A lifecycle operation (a creation, move or deletion) and how far it got.
+     *
+     * @param kind CREATE, MOVE or DELETE
+     * @param step the last step completed; DONE or ROLLED_BACK once it ended
+     * @param from where the tenant's data was when it started
+     * @param to a move's target
+     * @param items documents or rows copied so far, while this process runs the move
+     * @param totalItems documents or rows to copy in all, once the source is measured
+     * @param bytes about how many bytes copied so far
+     * @param itemsPerSecond the copy's rate
+     * @param secondsLeft the estimated time left to copy
+     * @param detail why it ended the way it did
+     * @param error the failure that stopped it unfinished (it is finished or undone at the next start-up, or by
+     *     {@code TenantLifecycle.recover()})
+     */
+    public record OperationDescriptor(String id, String kind, String step, String from, @Nullable String to,
+            @Nullable Long items, @Nullable Long totalItems, @Nullable Long bytes, @Nullable Long itemsPerSecond,
+            @Nullable Long secondsLeft, String startedAt, String updatedAt, @Nullable String detail,
+            @Nullable String error) {
     }
 
     /**
