@@ -155,35 +155,33 @@ public final class TenantLifecycle {
         LifecycleOperation op = LifecycleOperation.start(Kind.MOVE, tenant.id(), source, target, tier, tenant.status());
         journal.save(op);
         LOG.info("Moving tenant {} from {} to {}", tenant.id(), source, target);
+        List<String> differences;
+        Copy copy;
         try {
             if (tenant.status().allowsWrites()) {
                 setStatus(tenant.id(), TenantStatus.READ_ONLY);
                 sleep(settle);
             }
             op = step(op, Step.READ_ONLY);
-            Copy copy = new Copy(op, listener);
+            copy = new Copy(op, listener);
             TenantDigest expected = store.digest(tenant.id(), source);
             copy.total = expected.totalCount();
             store.erase(tenant.id(), target); // what an earlier, undone attempt may have left
             store.provision(tenant.id(), target);
             store.copy(tenant.id(), source, target, copy);
             op = step(op, Step.COPIED);
-            TenantDigest actual = store.digest(tenant.id(), target);
-            List<String> differences = expected.differences(actual);
-            if (!differences.isEmpty()) {
-                String why = "the copy does not match the source: " + String.join("; ", differences);
-                rollBack(op, store, why);
-                throw new TenantLifecycleException("Moving tenant \"" + tenant.id() + "\" to " + target + " failed: "
-                        + why + ". The copy was erased; the tenant stays at " + source + " with its data, writable"
-                        + " again.");
-            }
-            op = step(op, Step.VERIFIED);
-            listener.progress(copy.report(op));
-        } catch (TenantLifecycleException e) {
-            throw e;
+            differences = expected.differences(store.digest(tenant.id(), target));
         } catch (RuntimeException e) {
             throw undone(op, store, e);
         }
+        if (!differences.isEmpty()) {
+            String why = "the copy does not match the source: " + String.join("; ", differences);
+            rollBack(op, store, why);
+            throw new TenantLifecycleException("Moving tenant \"" + tenant.id() + "\" to " + target + " failed: "
+                    + why + ". The copy was erased; the tenant stays at " + source + " with its data, writable again.");
+        }
+        op = step(op, Step.VERIFIED);
+        listener.progress(copy.report(op));
         return finishMove(flip(op), store);
     }
 

@@ -277,7 +277,7 @@ class TenantLifecycleCrashPropertiesTest {
         AtomicInteger calls = new AtomicInteger();
         store.fuse = () -> {
             if (calls.incrementAndGet() == 5) {
-                throw new IllegalStateException("duplicate key in cards");
+                throw new TenantLifecycleException("duplicate key in cards"); // as adapters report their failures
             }
         };
         TenantLifecycle lifecycle = TenantLifecycle.builder(directory, router()).store(store).build();
