@@ -140,7 +140,10 @@ class PoolUsageTest {
         held.add(TenantContext.callAs(tenant, () -> jdbc.dataSource().getConnection()));
     }
 
-    /** Polls {@code condition} until it holds, for at most ten seconds. */
+    /**
+     * Polls {@code condition} until it holds, for at most ten seconds. A poll, not a fixed wait: HikariCP tells
+     * nobody when a thread starts waiting for a connection, so the test watches the figure it asserts on.
+     */
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
