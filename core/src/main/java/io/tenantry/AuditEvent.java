@@ -31,6 +31,10 @@ public final class AuditEvent {
         TENANT_DELETED,
         /** A tenant was suspended (refused) or resumed by the lifecycle. */
         TENANT_STATUS_CHANGED,
+        /** A tenant's data was written into an archive; {@link #detail()} names it. */
+        TENANT_EXPORTED,
+        /** A tenant was registered with an archive's data; {@link #detail()} names the archive. */
+        TENANT_IMPORTED,
         /** A lifecycle operation was undone: after a failed verification, or on recovery after a crash. */
         LIFECYCLE_ROLLED_BACK
     }

@@ -34,9 +34,34 @@ public final class TenantDigest {
     public record Entry(long count, String hash) {
     }
 
+    /** The hash of a resource with no item: the empty sum. */
+    public static final String EMPTY_HASH = "0".repeat(32);
+
     /** Starts a digest. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns the digest with these entries, as stated elsewhere (an archive's manifest, say).
+     *
+     * @throws IllegalArgumentException if an entry has no item (resources without items are left out) or
+     *     a hash that is not 32 lower-case hexadecimal digits
+     */
+    public static TenantDigest of(Map<String, Entry> entries) {
+        Map<String, Entry> sorted = new TreeMap<>();
+        entries.forEach((name, entry) -> {
+            if (entry.count() <= 0) {
+                throw new IllegalArgumentException("Resource \"" + name + "\" has " + entry.count() + " item(s); a digest"
+                        + " leaves out resources without items.");
+            }
+            if (!entry.hash().matches("[0-9a-f]{32}")) {
+                throw new IllegalArgumentException("Resource \"" + name + "\" has hash \"" + entry.hash()
+                        + "\"; a digest's hashes are 32 lower-case hexadecimal digits.");
+            }
+            sorted.put(name, entry);
+        });
+        return new TenantDigest(java.util.Collections.unmodifiableMap(sorted));
     }
 
     /** Returns the entries by resource name, sorted, without empty resources. */

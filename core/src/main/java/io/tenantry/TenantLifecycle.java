@@ -4,19 +4,31 @@ import io.tenantry.LifecycleOperation.Kind;
 import io.tenantry.LifecycleOperation.Step;
 import io.tenantry.spi.LifecycleJournal;
 import io.tenantry.spi.TenantDataStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's side of a tenant's life: create, suspend, resume, move (by pinning a placement or
- * changing the tier), delete, each journaled so that a crash at any step is finished or undone by
- * {@link #recover()}.
+ * changing the tier), delete, export and import, each journaled so that a crash at any step is finished
+ * or undone by {@link #recover()}; {@link #forEach} runs one of them over many tenants with bounded
+ * parallelism.
  *
  * <p><b>A move</b> makes the tenant read-only (reads go on; writes get the read-only refusal), waits
  * {@link Builder#settle(Duration)} so that every process's directory cache sees it, measures the source
@@ -26,9 +38,17 @@ import org.slf4j.LoggerFactory;
  * was, writable again. Until the switch the directory routes the tenant to the source, after it to the
  * target: it is never read or written in two places.
  *
+ * <p><b>Export and import</b> write and read a {@link TenantArchive}: a folder with a manifest (the
+ * tenant, its placement, per collection or table a count and a content hash) and the data as lines of
+ * the adapter's format, streamed both ways. An archive imports into any placement of the same adapter;
+ * the import is verified against the manifest's hashes before the tenant is admitted, and undone
+ * otherwise.
+ *
  * <p><b>Recovery</b>: an operation found unfinished in the journal is undone if it had not switched the
  * tenant over (the copy erased, the status restored), and finished if it had (the source erased). A
- * deletion or creation is always finished. Call {@link #recover()} once when a process starts, before it
+ * deletion or creation is always finished. An export is finished if its archive is complete (it was
+ * renamed into place) and undone otherwise (its unfinished folder deleted); an import is finished if it
+ * had been verified and undone otherwise (its data erased, its directory entry removed). Call {@link #recover()} once when a process starts, before it
  * serves requests; operations on a tenant with an unfinished one are refused until then.
  *
  * <p>Thread-safe. Operations on different tenants may run at the same time; two on one tenant are refused
@@ -271,9 +291,278 @@ public final class TenantLifecycle {
     }
 
     /**
+     * Writes the tenant's data into a new archive folder {@code archive} ({@link TenantArchive}), streaming.
+     * When its adapter cannot read one snapshot ({@link TenantDataStore#readsSnapshot()}: MongoDB), the
+     * tenant is read-only while the export runs, as for a move, so that the archive is one instant's data.
+     * The archive is written beside its final name and renamed last: a folder named {@code archive} is
+     * always complete.
+     *
+     * @param archive a folder that does not exist yet; its parent is created if missing
+     * @return the archive's manifest
+     * @throws TenantLifecycleException if {@code archive} exists, an operation on the tenant is unfinished, or
+     *     the export fails (then nothing is left of it and the tenant's status is back)
+     */
+    public TenantArchive.Manifest export(TenantId tenant, Path archive, LifecycleProgress.Listener listener) {
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(listener, "listener");
+        Tenant current = directory.require(tenant);
+        if (current.status() == TenantStatus.DELETED) {
+            throw new TenantLifecycleException("Tenant \"" + tenant + "\" is deleted; there is nothing to export.");
+        }
+        if (Files.exists(archive)) {
+            throw new TenantLifecycleException("Cannot export tenant \"" + tenant + "\" to \"" + archive + "\": it"
+                    + " exists. An export never overwrites; name a new folder.");
+        }
+        refuseIfBusy(tenant);
+        Placement placement = router.route(current);
+        TenantDataStore store = storeFor(placement);
+        String format = store.archiveFormat();
+        LifecycleOperation op = LifecycleOperation.start(Kind.EXPORT, tenant, placement, null, null,
+                archive.toAbsolutePath().toString(), current.status());
+        journal.save(op);
+        LOG.info("Exporting tenant {} at {} to {}", tenant, placement, archive);
+        Path partial = TenantArchive.partial(archive.toAbsolutePath(), op.id());
+        Copy copy;
+        TenantArchive.Manifest manifest;
+        try {
+            if (!store.readsSnapshot() && current.status().allowsWrites()) {
+                setStatus(tenant, TenantStatus.READ_ONLY);
+                sleep(settle);
+            }
+            op = step(op, Step.READ_ONLY);
+            copy = new Copy(op, listener);
+            try (TenantArchive.FolderWriter writer = new TenantArchive.FolderWriter(partial, copy)) {
+                store.export(tenant, placement, writer);
+                manifest = writer.finish(format, current, placement);
+            }
+            TenantArchive.publish(partial, archive.toAbsolutePath());
+            op = step(op, Step.COPIED);
+        } catch (RuntimeException e) {
+            try {
+                endExport(op, store, "failed: " + e.getMessage());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            throw new TenantLifecycleException("Exporting tenant \"" + tenant + "\" failed: " + e.getMessage()
+                    + " Nothing of the archive was kept, and the tenant's status is back.", e);
+        }
+        op = endExport(op, store, "");
+        listener.progress(copy.report(op));
+        return manifest;
+    }
+
+    /**
+     * Ends an export: restores the status it changed; keeps the archive if it was published (DONE), deletes
+     * its unfinished folder otherwise (ROLLED_BACK).
+     */
+    private LifecycleOperation endExport(LifecycleOperation op, TenantDataStore store, String why) {
+        Path archive = Path.of(Objects.requireNonNull(op.archive(), "archive"));
+        boolean complete = Files.isRegularFile(archive.resolve(TenantArchive.MANIFEST))
+                && op.step().compareTo(Step.READ_ONLY) >= 0;
+        TenantArchive.deleteFolder(TenantArchive.partial(archive, op.id()));
+        directory.find(op.tenant()).ifPresent(t -> {
+            if (!store.readsSnapshot() && t.status() == TenantStatus.READ_ONLY
+                    && op.previousStatus() != TenantStatus.READ_ONLY) {
+                directory.update(t.toBuilder().status(op.previousStatus()).build());
+            }
+        });
+        if (complete) {
+            LifecycleOperation done = step(op, Step.DONE);
+            audit(AuditEvent.Kind.TENANT_EXPORTED, op.tenant(), "exported from " + op.from() + " to " + archive);
+            LOG.info("Exported tenant {} to {}", op.tenant(), archive);
+            return done;
+        }
+        LifecycleOperation undone = op.at(Step.ROLLED_BACK, why);
+        journal.save(undone);
+        audit(AuditEvent.Kind.LIFECYCLE_ROLLED_BACK, op.tenant(), "export to " + archive + " undone: " + why);
+        LOG.warn("Export of tenant {} to {} undone: {}", op.tenant(), archive, why);
+        return undone;
+    }
+
+    /**
+     * Registers {@code tenant} with the data of the archive at {@code archive}: provisions its placement (the
+     * one the router gives {@code tenant}, of any model, on a store of the adapter that wrote the archive),
+     * writes the data there streaming, and admits the tenant (with {@code tenant}'s status) only once the
+     * data's digest equals the manifest's. Until then the tenant is in the directory as suspended. The
+     * archive's tenant id need not be {@code tenant}'s: {@code TenantArchive.read(archive).tenant()} gives
+     * the tenant as exported, to import as it was or under another id.
+     *
+     * @return the tenant as stored
+     * @throws TenantLifecycleException if the archive is not complete or was written by another adapter, the
+     *     tenant exists, its placement holds data of it already, or the data does not verify or cannot be
+     *     written (then the import is undone: the data erased, the entry removed)
+     */
+    public Tenant importTenant(Path archive, Tenant tenant, LifecycleProgress.Listener listener) {
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(listener, "listener");
+        TenantArchive.Manifest manifest = TenantArchive.read(archive);
+        if (tenant.status() == TenantStatus.DELETED) {
+            throw new TenantLifecycleException("Cannot import tenant \"" + tenant.id() + "\" as deleted; give it the"
+                    + " status it should have once imported.");
+        }
+        Placement placement = router.route(tenant);
+        TenantDataStore store = storeFor(placement);
+        if (!store.archiveFormat().equals(manifest.dataFormat())) {
+            throw new TenantLifecycleException("Archive \"" + archive + "\" holds " + manifest.dataFormat()
+                    + " data, and tenant \"" + tenant.id() + "\"'s placement " + placement + " takes "
+                    + store.archiveFormat() + ": an archive imports into a placement of the adapter that wrote it.");
+        }
+        if (directory.find(tenant.id()).isPresent()) {
+            throw new TenantLifecycleException("Cannot import tenant \"" + tenant.id() + "\": it exists. Delete it"
+                    + " first, or import the archive under another id.");
+        }
+        refuseIfBusy(tenant.id());
+        TenantDigest there = store.digest(tenant.id(), placement);
+        if (!there.resources().isEmpty()) {
+            throw new TenantLifecycleException("Cannot import tenant \"" + tenant.id() + "\" at " + placement + ": data"
+                    + " of it is there already (" + there.resources().keySet() + "), although it is not in the"
+                    + " directory. Nothing was changed; inspect and erase that data, or import under another id.");
+        }
+        LifecycleOperation op = LifecycleOperation.start(Kind.IMPORT, tenant.id(), placement, null, null,
+                archive.toAbsolutePath().toString(), tenant.status());
+        journal.save(op);
+        LOG.info("Importing tenant {} from {} into {}", tenant.id(), archive, placement);
+        Copy copy;
+        List<String> differences;
+        try {
+            directory.register(tenant.toBuilder().status(TenantStatus.SUSPENDED).build());
+            op = step(op, Step.SEALED);
+            store.provision(tenant.id(), placement);
+            copy = new Copy(op, listener);
+            copy.total = manifest.totalCount();
+            store.importArchive(tenant.id(), placement, new TenantArchive.FolderReader(archive, manifest), copy);
+            op = step(op, Step.COPIED);
+            differences = manifest.digest().differences(store.digest(tenant.id(), placement));
+        } catch (RuntimeException e) {
+            try {
+                rollBackImport(op, store, "failed: " + e.getMessage());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            throw new TenantLifecycleException("Importing tenant \"" + tenant.id() + "\" from \"" + archive
+                    + "\" failed: " + e.getMessage() + " It was undone: nothing of it is left.", e);
+        }
+        if (!differences.isEmpty()) {
+            String why = "the data written does not match the manifest: " + String.join("; ", differences);
+            rollBackImport(op, store, why);
+            throw new TenantLifecycleException("Importing tenant \"" + tenant.id() + "\" from \"" + archive
+                    + "\" failed: " + why + ". It was undone: nothing of it is left.");
+        }
+        op = step(op, Step.VERIFIED);
+        listener.progress(copy.report(op));
+        return finishImport(op);
+    }
+
+    private Tenant finishImport(LifecycleOperation op) {
+        Tenant imported = setStatus(op.tenant(), op.previousStatus());
+        step(op, Step.DONE);
+        audit(AuditEvent.Kind.TENANT_IMPORTED, op.tenant(), "imported from " + op.archive() + " into " + op.from());
+        LOG.info("Imported tenant {} from {} into {}", op.tenant(), op.archive(), op.from());
+        return imported;
+    }
+
+    /**
+     * Undoes an import: erases what it wrote and removes the entry it registered (suspended until the import
+     * ends, so a suspended entry is the import's own).
+     */
+    private void rollBackImport(LifecycleOperation op, TenantDataStore store, String why) {
+        Tenant registered = directory.find(op.tenant()).orElse(null);
+        if (registered != null && registered.status() != TenantStatus.SUSPENDED) {
+            throw new TenantLifecycleException("Will not undo the import " + op.id() + " of tenant \"" + op.tenant()
+                    + "\": its directory entry is " + registered.status() + ", so it was admitted or changed since."
+                    + " Nothing was erased. " + why);
+        }
+        if (registered != null || op.step() != Step.STARTED) {
+            store.erase(op.tenant(), op.from());
+        }
+        if (registered != null) {
+            directory.remove(op.tenant());
+        }
+        journal.save(op.at(Step.ROLLED_BACK, why));
+        audit(AuditEvent.Kind.LIFECYCLE_ROLLED_BACK, op.tenant(), "import from " + op.archive() + " undone: " + why);
+        LOG.warn("Import of tenant {} from {} undone: {}", op.tenant(), op.archive(), why);
+    }
+
+    /**
+     * Runs {@code operation} on each of {@code tenants}, at most {@code parallelism} at a time, each on a
+     * thread of its own outside any tenant scope (lifecycle operations are operator actions), and waits for
+     * all of them. A failure of one does not stop the others; a line is logged as each ends.
+     *
+     * <pre>{@code
+     * Map<TenantId, RuntimeException> failed = lifecycle.forEach(trialTenants, 4,
+     *         id -> lifecycle.changeTier(id, "pro", LifecycleProgress.Listener.none()));
+     * }</pre>
+     *
+     * @param parallelism how many operations run at once, at least 1: each holds connections of the source
+     *     and the target store while it copies, so keep it under the stores' pool budgets
+     * @return the failures by tenant, in the order of {@code tenants}; empty when all succeeded
+     * @throws TenantLifecycleException if interrupted while waiting; operations not started are not started,
+     *     those running are left to finish
+     */
+    public Map<TenantId, RuntimeException> forEach(Collection<TenantId> tenants, int parallelism,
+            Consumer<TenantId> operation) {
+        Objects.requireNonNull(operation, "operation");
+        List<TenantId> ids = List.copyOf(tenants);
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, ids.size())), r -> {
+            Thread thread = new Thread(r, "tenantry-lifecycle-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicInteger ended = new AtomicInteger();
+        Map<TenantId, Future<RuntimeException>> running = new LinkedHashMap<>();
+        try {
+            for (TenantId id : ids) {
+                running.put(id, pool.submit(() -> {
+                    RuntimeException failure = null;
+                    try {
+                        operation.accept(id);
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                    int n = ended.incrementAndGet();
+                    if (failure == null) {
+                        LOG.info("Lifecycle batch: tenant {} done ({} of {})", id, n, ids.size());
+                    } else {
+                        LOG.warn("Lifecycle batch: tenant {} failed ({} of {}): {}", id, n, ids.size(),
+                                failure.getMessage());
+                    }
+                    return failure;
+                }));
+            }
+            Map<TenantId, RuntimeException> failures = new LinkedHashMap<>();
+            for (Map.Entry<TenantId, Future<RuntimeException>> entry : running.entrySet()) {
+                RuntimeException failure = entry.getValue().get();
+                if (failure != null) {
+                    failures.put(entry.getKey(), failure);
+                }
+            }
+            return failures;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TenantLifecycleException("Interrupted after " + ended.get() + " of " + ids.size() + " tenant(s);"
+                    + " the operations not started were not started.", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
      * Finishes or undoes every operation left unfinished in the journal, by a crash or a failure: moves
      * that had not switched the tenant over are undone, the others and every deletion and creation are
-     * finished.
+     * finished; exports whose archive is complete are finished and the others undone; imports that were
+     * verified are finished and the others undone.
      *
      * @return the operations as they ended
      */
@@ -291,6 +580,14 @@ public final class TenantLifecycle {
                     }
                 }
                 case DELETE -> finishDelete(op, store);
+                case EXPORT -> endExport(op, store, "interrupted at step " + op.step());
+                case IMPORT -> {
+                    if (op.step() == Step.VERIFIED) {
+                        finishImport(op);
+                    } else {
+                        rollBackImport(op, store, "interrupted at step " + op.step());
+                    }
+                }
                 default -> {
                     if (op.step() == Step.FLIPPED) {
                         finishMove(op, store);
@@ -394,10 +691,18 @@ public final class TenantLifecycle {
             listener.progress(progress);
             if (System.nanoTime() - logged > 5_000_000_000L) {
                 logged = System.nanoTime();
-                LOG.info("Moving tenant {}: {} of {} item(s), {} bytes, {}/s, about {} left", op.tenant(),
+                LOG.info("{} tenant {}: {} of {} item(s), {} bytes, {}/s, about {} left", verb(op.kind()), op.tenant(),
                         progress.items(), progress.totalItems(), progress.bytes(), (long) progress.itemsPerSecond(),
                         progress.estimatedTimeLeft().map(Duration::toString).orElse("?"));
             }
+        }
+
+        private static String verb(Kind kind) {
+            return switch (kind) {
+                case EXPORT -> "Exporting";
+                case IMPORT -> "Importing";
+                default -> "Moving";
+            };
         }
 
         LifecycleProgress report(LifecycleOperation at) {

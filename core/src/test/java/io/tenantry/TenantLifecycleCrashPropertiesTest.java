@@ -42,7 +42,7 @@ class TenantLifecycleCrashPropertiesTest {
             TenantStatus status, int crashAt) {
     }
 
-    private static Map<String, List<String>> data(SplittableRandom random) {
+    static Map<String, List<String>> data(SplittableRandom random) {
         Map<String, List<String>> resources = new java.util.TreeMap<>();
         int count = random.nextInt(4);
         for (int r = 0; r < count; r++) {
@@ -65,7 +65,7 @@ class TenantLifecycleCrashPropertiesTest {
     }
 
     /** Counts events and throws {@link Crash} at the chosen one. */
-    private static Runnable fuse(int crashAt, AtomicInteger events) {
+    static Runnable fuse(int crashAt, AtomicInteger events) {
         return () -> {
             if (events.getAndIncrement() == crashAt) {
                 throw new Crash();
@@ -73,7 +73,7 @@ class TenantLifecycleCrashPropertiesTest {
         };
     }
 
-    private static TenantDirectory fused(TenantDirectory directory, Runnable fuse) {
+    static TenantDirectory fused(TenantDirectory directory, Runnable fuse) {
         return new TenantDirectory() {
             @Override
             public java.util.Optional<Tenant> find(TenantId id) {
@@ -110,7 +110,7 @@ class TenantLifecycleCrashPropertiesTest {
         };
     }
 
-    private static LifecycleJournal fused(LifecycleJournal journal, Runnable fuse) {
+    static LifecycleJournal fused(LifecycleJournal journal, Runnable fuse) {
         return new LifecycleJournal() {
             @Override
             public void save(LifecycleOperation operation) {
@@ -305,7 +305,7 @@ class TenantLifecycleCrashPropertiesTest {
         assertThat(directory.require(ACME).placement()).contains(OWN);
     }
 
-    private static Map<String, List<String>> nonEmpty(Map<String, List<String>> data) {
+    static Map<String, List<String>> nonEmpty(Map<String, List<String>> data) {
         Map<String, List<String>> copy = new java.util.TreeMap<>();
         data.forEach((name, items) -> {
             if (!items.isEmpty()) {

@@ -33,7 +33,7 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
     public static final String TABLE = "tenant_operations";
 
     private static final String COLUMNS = "id, kind, tenant, step, from_model, from_store, from_namespace, to_model,"
-            + " to_store, to_namespace, target_tier, previous_status, started_at, updated_at, detail";
+            + " to_store, to_namespace, target_tier, archive, previous_status, started_at, updated_at, detail";
 
     private final DataSource dataSource;
 
@@ -55,15 +55,19 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
         return new JdbcLifecycleJournal(controlPlane);
     }
 
-    /** Creates the table unless it exists; idempotent. */
+    /**
+     * Creates the table unless it exists, and adds the {@code archive} column (exports and imports) to a
+     * table created by an earlier version; idempotent.
+     */
     public void createTableIfMissing() {
         String ddl = "CREATE TABLE IF NOT EXISTS " + TABLE + " (id text PRIMARY KEY, kind text NOT NULL,"
                 + " tenant text NOT NULL, step text NOT NULL, from_model text NOT NULL, from_store text NOT NULL,"
                 + " from_namespace text NOT NULL, to_model text NULL, to_store text NULL, to_namespace text NULL,"
-                + " target_tier text NULL, previous_status text NOT NULL, started_at timestamptz NOT NULL,"
-                + " updated_at timestamptz NOT NULL, detail text NOT NULL)";
+                + " target_tier text NULL, archive text NULL, previous_status text NOT NULL,"
+                + " started_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, detail text NOT NULL)";
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(ddl);
+            s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS archive text NULL");
             commit(c);
         } catch (SQLException e) {
             if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
@@ -76,7 +80,7 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
     public void save(LifecycleOperation op) {
         Objects.requireNonNull(op, "op");
         try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("INSERT INTO " + TABLE
-                + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
+                + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
                 + " SET step = EXCLUDED.step, updated_at = EXCLUDED.updated_at, detail = EXCLUDED.detail")) {
             int i = 1;
             p.setString(i++, op.id());
@@ -86,6 +90,7 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
             i = bind(p, i, op.from());
             i = bind(p, i, op.to());
             p.setString(i++, op.targetTier());
+            p.setString(i++, op.archive());
             p.setString(i++, op.previousStatus().name());
             p.setObject(i++, OffsetDateTime.ofInstant(op.startedAt(), ZoneOffset.UTC));
             p.setObject(i++, OffsetDateTime.ofInstant(op.updatedAt(), ZoneOffset.UTC));
@@ -122,7 +127,7 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
             while (r.next()) {
                 found.add(new LifecycleOperation(r.getString("id"), LifecycleOperation.Kind.valueOf(r.getString("kind")),
                         TenantId.of(r.getString("tenant")), LifecycleOperation.Step.valueOf(r.getString("step")),
-                        placement(r, "from"), placement(r, "to"), r.getString("target_tier"),
+                        placement(r, "from"), placement(r, "to"), r.getString("target_tier"), r.getString("archive"),
                         TenantStatus.valueOf(r.getString("previous_status")),
                         r.getObject("started_at", OffsetDateTime.class).toInstant(),
                         r.getObject("updated_at", OffsetDateTime.class).toInstant(), r.getString("detail")));
@@ -153,7 +158,8 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
                     + ": the control-plane database is unreachable (" + e.getMessage() + ").", e);
         }
         return new IllegalStateException("The lifecycle journal could not " + action + ": " + e.getMessage()
-                + " (SQLState " + state + "). " + ("42P01".equals(state) ? "Call createTableIfMissing() once."
+                + " (SQLState " + state + "). " + ("42P01".equals(state) || "42703".equals(state)
+                        ? "Call createTableIfMissing() once (it also adds the archive column to an older table)."
                         : "Check that table " + TABLE + " has the form createTableIfMissing() gives it."), e);
     }
 

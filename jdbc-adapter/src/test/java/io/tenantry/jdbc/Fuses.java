@@ -144,6 +144,44 @@ final class Fuses {
                 store.erase(tenant, placement);
                 tick();
             }
+
+            @Override
+            public String archiveFormat() {
+                return store.archiveFormat();
+            }
+
+            @Override
+            public boolean readsSnapshot() {
+                return store.readsSnapshot();
+            }
+
+            @Override
+            public void export(TenantId tenant, Placement placement, ArchiveWriter archive) {
+                tick();
+                store.export(tenant, placement, (name, fields, indexes) -> {
+                    tick(); // before each table
+                    ResourceWriter out = archive.resource(name, fields, indexes);
+                    int[] items = new int[1];
+                    return (line, canonical) -> {
+                        if (items[0]++ % 3 == 2) {
+                            tick(); // between rows
+                        }
+                        out.item(line, canonical);
+                    };
+                });
+                tick();
+            }
+
+            @Override
+            public void importArchive(TenantId tenant, Placement placement, ArchiveReader archive,
+                    CopyProgress progress) {
+                tick();
+                store.importArchive(tenant, placement, archive, (resource, items, bytes) -> {
+                    progress.copied(resource, items, bytes);
+                    tick(); // between batches, inside the placement's open transaction
+                });
+                tick();
+            }
         };
     }
 }

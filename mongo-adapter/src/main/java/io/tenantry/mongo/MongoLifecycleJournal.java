@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  *  from: {model: "FIELD", store: "main", namespace: "cardvault"},
  *  to: {model: "DATABASE", store: "dedicated", namespace: "cv_"},   // absent unless a move
  *  targetTier: "enterprise",                                       // absent unless a move by tier
+ *  archive: "/backups/acme-20261130",                              // absent unless an export or import
  *  previousStatus: "ACTIVE", startedAt: ISODate(...), updatedAt: ISODate(...), detail: ""}
  * }</pre>
  *
@@ -147,6 +148,9 @@ public final class MongoLifecycleJournal implements LifecycleJournal {
         if (op.targetTier() != null) {
             document.append("targetTier", op.targetTier());
         }
+        if (op.archive() != null) {
+            document.append("archive", op.archive());
+        }
         return document.append("previousStatus", op.previousStatus().name())
                 .append("startedAt", Date.from(op.startedAt())).append("updatedAt", Date.from(op.updatedAt()))
                 .append("detail", op.detail());
@@ -157,7 +161,8 @@ public final class MongoLifecycleJournal implements LifecycleJournal {
             return new LifecycleOperation(document.getString("_id"), Kind.valueOf(document.getString("kind")),
                     TenantId.of(document.getString("tenant")), Step.valueOf(document.getString("step")),
                     placement(document.get("from", Document.class)), placementOrNull(document.get("to", Document.class)),
-                    document.getString("targetTier"), TenantStatus.valueOf(document.getString("previousStatus")),
+                    document.getString("targetTier"), document.getString("archive"),
+                    TenantStatus.valueOf(document.getString("previousStatus")),
                     document.getDate("startedAt").toInstant(), document.getDate("updatedAt").toInstant(),
                     document.getString("detail"));
         } catch (RuntimeException e) {

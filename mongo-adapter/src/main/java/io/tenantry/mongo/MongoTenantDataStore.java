@@ -5,15 +5,21 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.InsertManyOptions;
 import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
+import io.tenantry.TenantArchive;
 import io.tenantry.TenantDigest;
 import io.tenantry.TenantId;
+import io.tenantry.TenantLifecycleException;
 import io.tenantry.spi.TenantDataStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.bson.BsonDocument;
+import org.bson.BsonInvalidOperationException;
 import org.bson.RawBsonDocument;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonParseException;
+import org.bson.json.JsonWriterSettings;
 
 /**
  * The MongoDB adapter's {@link TenantDataStore}: provisions, copies, measures and erases one tenant's
@@ -27,11 +33,22 @@ import org.bson.RawBsonDocument;
  * so memory holds one batch, whatever the tenant's size. After its documents, each collection gets the
  * indexes the tenant sees at the source (the tenant field first on the FIELD model). Thread-safe and
  * stateless; every method is idempotent as {@link TenantDataStore} requires.
+ *
+ * <p>Archives ({@value #ARCHIVE_FORMAT}): each document as the tenant sees it, in MongoDB Extended JSON
+ * v2, canonical mode, one per line, read back with the driver's JSON reader; BSON types, field order and
+ * {@code _id}s survive, so an import's digest equals the export's. Each collection's indexes travel in
+ * the manifest, as the tenant sees them.
  */
 final class MongoTenantDataStore implements TenantDataStore {
 
     /** The most bytes of documents held for one {@code insertMany}. */
     static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+    /** The data format of this adapter's archives. */
+    static final String ARCHIVE_FORMAT = "mongodb-extended-json-lines/1";
+
+    private static final JsonWriterSettings EXTENDED = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED)
+            .build();
 
     private final MongoSettings settings;
     private final Function<IsolationModel, MongoIsolation> models;
@@ -79,27 +96,119 @@ final class MongoTenantDataStore implements TenantDataStore {
 
     private void copyDocuments(PlacedTenant source, PlacedTenant target, PlacedTenant.Located located,
             CopyProgress progress) {
-        MongoCollection<RawBsonDocument> into = target.collection(located.logical());
-        InsertManyOptions unordered = new InsertManyOptions().ordered(false);
-        List<RawBsonDocument> batch = new ArrayList<>(Math.min(batchSize, 1024));
-        long bytes = 0;
+        Batches batches = new Batches(target.collection(located.logical()), located.logical(), progress);
         try (MongoCursor<RawBsonDocument> cursor = located.physical().find(located.filter())
                 .batchSize(Math.min(batchSize, 10_000)).cursor()) {
             while (cursor.hasNext()) {
-                RawBsonDocument stored = target.stored(source.view(cursor.next()));
-                batch.add(stored);
-                bytes += stored.getByteBuffer().remaining();
-                if (batch.size() >= batchSize || bytes >= MAX_BATCH_BYTES) {
-                    into.insertMany(batch, unordered);
-                    progress.copied(located.logical(), batch.size(), bytes);
-                    batch.clear();
-                    bytes = 0;
+                batches.add(target.stored(source.view(cursor.next())));
+            }
+        }
+        batches.flush();
+    }
+
+    /** Unordered {@code insertMany} batches of at most {@code batchSize} documents and {@link #MAX_BATCH_BYTES}. */
+    private final class Batches {
+        private final MongoCollection<RawBsonDocument> into;
+        private final String logical;
+        private final CopyProgress progress;
+        private final InsertManyOptions unordered = new InsertManyOptions().ordered(false);
+        private final List<RawBsonDocument> batch = new ArrayList<>(Math.min(batchSize, 1024));
+        private long bytes;
+
+        Batches(MongoCollection<RawBsonDocument> into, String logical, CopyProgress progress) {
+            this.into = into;
+            this.logical = logical;
+            this.progress = progress;
+        }
+
+        void add(RawBsonDocument stored) {
+            batch.add(stored);
+            bytes += stored.getByteBuffer().remaining();
+            if (batch.size() >= batchSize || bytes >= MAX_BATCH_BYTES) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!batch.isEmpty()) {
+                into.insertMany(batch, unordered);
+                progress.copied(logical, batch.size(), bytes);
+                batch.clear();
+                bytes = 0;
+            }
+        }
+    }
+
+    @Override
+    public String archiveFormat() {
+        return ARCHIVE_FORMAT;
+    }
+
+    /**
+     * {@inheritDoc} Per logical collection, each document as the tenant sees it; the collection's indexes
+     * (as {@code listIndexes} gives them, less the {@code _id} index) go with it.
+     *
+     * @throws TenantLifecycleException if the tenant has a view at {@code placement}
+     */
+    @Override
+    public void export(TenantId tenant, Placement placement, ArchiveWriter archive) {
+        Objects.requireNonNull(archive, "archive");
+        PlacedTenant placed = placed(tenant, placement);
+        for (PlacedTenant.Located located : placed.collections()) {
+            List<String> indexes = placed.indexes(located.logical()).stream().map(index -> index.toJson(EXTENDED))
+                    .toList();
+            ResourceWriter out = archive.resource(located.logical(), List.of(), indexes);
+            try (MongoCursor<RawBsonDocument> cursor = located.physical().find(located.filter())
+                    .batchSize(Math.min(batchSize, 10_000)).cursor()) {
+                while (cursor.hasNext()) {
+                    BsonDocument view = placed.view(cursor.next());
+                    out.item(view.toJson(EXTENDED), PlacedTenant.canonical(view));
                 }
             }
         }
-        if (!batch.isEmpty()) {
-            into.insertMany(batch, unordered);
-            progress.copied(located.logical(), batch.size(), bytes);
+    }
+
+    /**
+     * {@inheritDoc} Each collection's documents in unordered {@code insertMany} batches, as a copy writes
+     * them, then its indexes. A failure leaves what was written, which {@link #erase} removes.
+     *
+     * @throws TenantLifecycleException naming the collection and line, for a line that is not a document
+     *     in Extended JSON
+     * @throws io.tenantry.IsolationViolationException if a document or index cannot be stored on the
+     *     placement's model, as for {@link #copy}
+     */
+    @Override
+    public void importArchive(TenantId tenant, Placement placement, ArchiveReader archive, CopyProgress progress) {
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(progress, "progress");
+        PlacedTenant target = placed(tenant, placement);
+        provision(tenant, placement);
+        for (TenantArchive.Resource resource : archive.resources()) {
+            String logical = TenantMongo.checkLogicalName(resource.name());
+            Batches batches = new Batches(target.collection(logical), logical, progress);
+            long line = 0;
+            try (ResourceReader in = archive.open(resource)) {
+                for (String text = in.next(); text != null; text = in.next()) {
+                    line++;
+                    batches.add(target.stored(parse(text, resource, line)));
+                }
+            }
+            batches.flush();
+            List<BsonDocument> indexes = new ArrayList<>();
+            for (String index : resource.indexes()) {
+                indexes.add(parse(index, resource, 0));
+            }
+            target.createIndexes(logical, indexes);
+        }
+    }
+
+    private static BsonDocument parse(String json, TenantArchive.Resource resource, long line) {
+        try {
+            return BsonDocument.parse(json);
+        } catch (JsonParseException | BsonInvalidOperationException e) {
+            throw new TenantLifecycleException("Line " + line + " of " + resource.file() + " (collection \""
+                    + resource.name() + "\") is not a document in MongoDB Extended JSON: " + e.getMessage()
+                    + (line == 0 ? " (an index of the manifest)" : ""), e);
         }
     }
 

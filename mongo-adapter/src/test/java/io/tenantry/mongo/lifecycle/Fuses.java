@@ -149,6 +149,44 @@ final class Fuses {
                 store.erase(tenant, placement);
                 fuse.run();
             }
+
+            @Override
+            public String archiveFormat() {
+                return store.archiveFormat();
+            }
+
+            @Override
+            public boolean readsSnapshot() {
+                return store.readsSnapshot();
+            }
+
+            @Override
+            public void export(TenantId tenant, Placement placement, ArchiveWriter archive) {
+                fuse.run();
+                store.export(tenant, placement, (name, fields, indexes) -> {
+                    fuse.run(); // before each collection or table
+                    ResourceWriter out = archive.resource(name, fields, indexes);
+                    int[] items = new int[1];
+                    return (line, canonical) -> {
+                        if (items[0]++ % 3 == 2) {
+                            fuse.run(); // between items
+                        }
+                        out.item(line, canonical);
+                    };
+                });
+                fuse.run();
+            }
+
+            @Override
+            public void importArchive(TenantId tenant, Placement placement, ArchiveReader archive,
+                    CopyProgress progress) {
+                fuse.run();
+                store.importArchive(tenant, placement, archive, (resource, items, bytes) -> {
+                    fuse.run(); // after a batch was written, before the next one
+                    progress.copied(resource, items, bytes);
+                });
+                fuse.run();
+            }
         };
     }
 }

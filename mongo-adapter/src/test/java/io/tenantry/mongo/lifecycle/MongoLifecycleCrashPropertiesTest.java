@@ -55,7 +55,7 @@ class MongoLifecycleCrashPropertiesTest {
     /** A move without a crash has about 30 events plus one per batch; above that, no crash. */
     private static final int EVENTS = 45;
 
-    private static LifecycleServers servers;
+    static LifecycleServers servers;
 
     @BeforeAll
     static void start() {
