@@ -344,7 +344,7 @@ public final class TenantLifecycle {
                 e.addSuppressed(again);
                 throw e;
             }
-            throw new TenantLifecycleException("Exporting tenant \"" + tenant + "\" failed: " + e.getMessage()
+            throw new TenantLifecycleException(failed(e, "Exporting tenant \"" + tenant + "\" failed: ")
                     + " Nothing of the archive was kept, and the tenant's status is back.", e);
         }
         op = endExport(op, store, "");
@@ -442,8 +442,8 @@ public final class TenantLifecycle {
                 e.addSuppressed(again);
                 throw e;
             }
-            throw new TenantLifecycleException("Importing tenant \"" + tenant.id() + "\" from \"" + archive
-                    + "\" failed: " + e.getMessage() + " It was undone: nothing of it is left.", e);
+            throw new TenantLifecycleException(failed(e, "Importing tenant \"" + tenant.id() + "\" from \"" + archive
+                    + "\" failed: ") + " It was undone: nothing of it is left.", e);
         }
         if (!differences.isEmpty()) {
             String why = "the data written does not match the manifest: " + String.join("; ", differences);
@@ -454,6 +454,11 @@ public final class TenantLifecycle {
         op = step(op, Step.VERIFIED);
         listener.progress(copy.report(op));
         return finishImport(op);
+    }
+
+    /** An adapter's lifecycle failure names the operation already; others get {@code prefix}. */
+    private static String failed(RuntimeException e, String prefix) {
+        return e instanceof TenantLifecycleException ? e.getMessage() : prefix + e.getMessage();
     }
 
     private Tenant finishImport(LifecycleOperation op) {

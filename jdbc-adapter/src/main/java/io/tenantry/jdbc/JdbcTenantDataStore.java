@@ -1,6 +1,7 @@
 package io.tenantry.jdbc;
 
 import io.tenantry.Placement;
+import io.tenantry.TenantArchive;
 import io.tenantry.TenantDigest;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,11 +24,19 @@ import java.util.stream.Collectors;
  * at any placement on the configured stores, whichever placement the router gives the tenant now. It
  * works on new connections of each store's login role, never on the routing pools, and reads and writes
  * each placement as {@link PlacedTables} describes. Thread-safe and stateless; every method is idempotent.
+ *
+ * <p>Archives ({@value #ARCHIVE_FORMAT}, described by {@link TenantArchive}): one resource per table, its
+ * written columns (not generated ones) as the manifest's fields with their types, each row a JSON array of
+ * the values' text forms under {@link PlacedTables#SESSION}'s settings, the same text a copy carries. An
+ * export reads one snapshot, so the tenant stays writable; an import writes in one transaction.
  */
 final class JdbcTenantDataStore implements TenantDataStore {
 
     /** Row hashes per {@code FETCH} of a digest: 32 bytes each. */
     private static final int DIGEST_FETCH = 2000;
+
+    /** The data format of this adapter's archives. */
+    static final String ARCHIVE_FORMAT = "postgresql-text-rows/1";
 
     private final JdbcRouting routing;
     private final JdbcProvisioning provisioning;
@@ -147,15 +157,20 @@ final class JdbcTenantDataStore implements TenantDataStore {
         return digest.build();
     }
 
-    private static void hashRows(PlacedTables side, Connection c, Table table, TenantDigest.Builder digest)
-            throws SQLException {
+    /** The SQL of a row's canonical bytes, which {@link #digest} hashes: see there. */
+    private static String rowHash(Table table) {
         String row = table.columns().stream()
                 .map(column -> "'" + column.name().replace("'", "''") + "', " + JdbcNames.quote(column.name())
                         + "::text")
                 .collect(Collectors.joining(", "));
+        return "pg_catalog.sha256(convert_to(CAST(ARRAY[" + row + "]::text[] AS text), 'UTF8'))";
+    }
+
+    private static void hashRows(PlacedTables side, Connection c, Table table, TenantDigest.Builder digest)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("DECLARE tenantry_digest NO SCROLL CURSOR FOR SELECT pg_catalog.sha256(convert_to(CAST(ARRAY["
-                    + row + "]::text[] AS text), 'UTF8')) FROM " + side.rowsOf(table));
+            s.execute("DECLARE tenantry_digest NO SCROLL CURSOR FOR SELECT " + rowHash(table) + " FROM "
+                    + side.rowsOf(table));
             while (true) {
                 int rows = 0;
                 try (ResultSet r = s.executeQuery("FETCH FORWARD " + DIGEST_FETCH + " FROM tenantry_digest")) {
@@ -169,6 +184,134 @@ final class JdbcTenantDataStore implements TenantDataStore {
                 }
             }
             s.execute("CLOSE tenantry_digest");
+        }
+    }
+
+    @Override
+    public String archiveFormat() {
+        return ARCHIVE_FORMAT;
+    }
+
+    /** {@inheritDoc} True: an export reads one snapshot (a repeatable-read transaction). */
+    @Override
+    public boolean readsSnapshot() {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc} Parents first, each table's written columns in code-point order of their names, through
+     * a server-side cursor in the placement's snapshot; each row's canonical bytes computed by PostgreSQL as
+     * {@link #digest} computes them. A placement that does not exist exports nothing.
+     */
+    @Override
+    public void export(TenantId tenant, Placement placement, ArchiveWriter archive) {
+        Objects.requireNonNull(archive, "archive");
+        PlacedTables side = placed(tenant, placement);
+        try (Connection c = side.open()) {
+            if (c == null) {
+                return;
+            }
+            PlacedTables.snapshot(c);
+            Map<String, Table> tables = side.tables(c);
+            for (Table table : side.parentsFirst(c, tables)) {
+                List<PlacedTables.Column> columns = table.written();
+                ResourceWriter out = archive.resource(table.name(), columns.stream()
+                        .map(column -> new TenantArchive.Field(column.name(), column.type())).toList(), List.of());
+                exportRows(side, c, table, columns, out);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new TenantLifecycleException("Exporting tenant \"" + tenant + "\" at " + placement + " failed: "
+                    + e.getMessage() + hint(e), e);
+        }
+    }
+
+    private static void exportRows(PlacedTables side, Connection c, Table table, List<PlacedTables.Column> columns,
+            ResourceWriter out) throws SQLException {
+        String values = columns.stream().map(column -> JdbcNames.quote(column.name()) + "::text, ")
+                .collect(Collectors.joining());
+        try (Statement s = c.createStatement()) {
+            s.execute("DECLARE tenantry_export NO SCROLL CURSOR FOR SELECT " + values + rowHash(table) + " FROM "
+                    + side.rowsOf(table));
+            List<String> row = new ArrayList<>(Collections.nCopies(columns.size(), null));
+            while (true) {
+                int rows = 0;
+                try (ResultSet r = s.executeQuery("FETCH FORWARD " + DIGEST_FETCH / 4 + " FROM tenantry_export")) {
+                    while (r.next()) {
+                        for (int i = 0; i < columns.size(); i++) {
+                            row.set(i, r.getString(i + 1));
+                        }
+                        out.item(TenantArchive.encodeRow(row), r.getBytes(columns.size() + 1));
+                        rows++;
+                    }
+                }
+                if (rows == 0) {
+                    break;
+                }
+            }
+            s.execute("CLOSE tenantry_export");
+        }
+    }
+
+    /**
+     * {@inheritDoc} In one transaction, parents first, deferrable constraints deferred to the commit, so a
+     * failure leaves nothing of the import; then each table's sequences are moved past the largest value
+     * written. Each value is read by its column's input function, so a column's type at the placement
+     * need only read the text the archive holds.
+     *
+     * @throws TenantLifecycleException if a table of the archive is missing at the placement or has other
+     *     written columns there, a line is not a row of its fields, or the server refuses a value
+     */
+    @Override
+    public void importArchive(TenantId tenant, Placement placement, ArchiveReader archive, CopyProgress progress) {
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(progress, "progress");
+        provision(tenant, placement);
+        PlacedTables target = placed(tenant, placement);
+        try (Connection out = target.open()) {
+            if (out == null) {
+                throw new TenantLifecycleException("Tenant \"" + tenant + "\"'s placement " + placement + " is missing"
+                        + " right after provisioning it; is another process erasing it?");
+            }
+            Map<String, Table> tables = target.tables(out);
+            Map<String, TenantArchive.Resource> resources = new HashMap<>();
+            List<String> problems = new ArrayList<>();
+            for (TenantArchive.Resource resource : archive.resources()) {
+                resources.put(resource.name(), resource);
+                Table table = tables.get(resource.name());
+                List<String> fields = resource.fields().stream().map(TenantArchive.Field::name).sorted().toList();
+                List<String> written = table == null ? List.of()
+                        : table.written().stream().map(PlacedTables.Column::name).toList();
+                if (table == null) {
+                    problems.add("table \"" + resource.name() + "\" is missing there");
+                } else if (!fields.equals(written)) {
+                    problems.add("table \"" + resource.name() + "\" has columns " + fields + " in the archive and "
+                            + written + " there");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new TenantLifecycleException("Cannot import an archive into tenant \"" + tenant + "\"'s placement "
+                        + placement + ": " + String.join("; ", problems) + ". Migrate the placement to the archive's"
+                        + " tables first (the tenant migrations and the shared tables' migrations must define them).");
+            }
+            out.setAutoCommit(false);
+            try (Statement s = out.createStatement()) {
+                s.execute("SET CONSTRAINTS ALL DEFERRED");
+            }
+            for (Table table : target.parentsFirst(out, tables)) {
+                TenantArchive.Resource resource = resources.get(table.name());
+                if (resource != null) {
+                    try (ResourceReader in = archive.open(resource)) {
+                        TableCopy.load(target, out, table,
+                                resource.fields().stream().map(TenantArchive.Field::name).toList(), in, resource.file(),
+                                batchRows, progress);
+                    }
+                }
+            }
+            out.commit();
+        } catch (SQLException e) {
+            throw new TenantLifecycleException("Importing tenant \"" + tenant + "\" into " + placement + " failed: "
+                    + e.getMessage() + hint(e), e);
         }
     }
 

@@ -52,11 +52,12 @@ final class PlacedTables {
      * A column as the tenant sees it.
      *
      * @param name its name, as PostgreSQL stores it
+     * @param type its type, as {@code format_type} names it ({@code numeric(12,2)})
      * @param generated whether it is a generated column (computed, never written)
      * @param sequence the sequence it draws from (serial or identity), as {@code pg_get_serial_sequence}
      *     names it, or null
      */
-    record Column(String name, boolean generated, @Nullable String sequence) {
+    record Column(String name, String type, boolean generated, @Nullable String sequence) {
     }
 
     /**
@@ -189,7 +190,7 @@ final class PlacedTables {
             if (model() == IsolationModel.FIELD && row[0].equals(field.tenantColumn)) {
                 tenantType = row[1];
             } else {
-                columns.add(new Column(row[0], Boolean.parseBoolean(row[2]), row[3]));
+                columns.add(new Column(row[0], row[1], Boolean.parseBoolean(row[2]), row[3]));
             }
         }
         if (model() == IsolationModel.FIELD

@@ -1,20 +1,25 @@
 package io.tenantry.jdbc;
 
+import io.tenantry.TenantArchive;
+import io.tenantry.TenantLifecycleException;
 import io.tenantry.jdbc.PlacedTables.Column;
 import io.tenantry.jdbc.PlacedTables.Table;
 import io.tenantry.spi.TenantDataStore.CopyProgress;
+import io.tenantry.spi.TenantDataStore.ResourceReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Copies one table of one tenant between two placements, for {@link JdbcTenantDataStore}, in batches
+ * Copies one table of one tenant between two placements, or loads it from an archive, for
+ * {@link JdbcTenantDataStore}, in batches
  * whose size adapts to the rows: the source is read through a server-side cursor ({@code FETCH n}, in
  * the source's snapshot transaction), each batch written with one JDBC batch of {@code INSERT}s in the
  * target's transaction. A batch holds at most {@code batchRows} rows and, once the widest row is known,
@@ -51,54 +56,33 @@ final class TableCopy {
     static long copy(PlacedTables from, Connection source, Table sourceTable, PlacedTables to, Connection target,
             Table targetTable, int batchRows, CopyProgress progress) throws SQLException {
         List<Column> columns = targetTable.written();
-        String names = columns.stream().map(c -> JdbcNames.quote(c.name())).collect(Collectors.joining(", "));
         String cursor = "tenantry_copy";
         String select = "DECLARE " + cursor + " NO SCROLL CURSOR FOR SELECT "
                 + (columns.isEmpty() ? "" : columns.stream().map(c -> JdbcNames.quote(c.name()) + "::text")
                         .collect(Collectors.joining(", ")))
                 + " FROM " + from.rowsOf(sourceTable);
-        boolean tenantColumn = targetTable.tenantType() != null;
-        String insert = "INSERT INTO " + to.qualified(targetTable) + " (" + names
-                + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + JdbcNames.quote(to.tenantColumn()) : "")
-                + ") OVERRIDING SYSTEM VALUE VALUES ("
-                + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
-                + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + to.tenantValue(targetTable) : "") + ")";
-        if (columns.isEmpty() && !tenantColumn) {
-            insert = "INSERT INTO " + to.qualified(targetTable) + " DEFAULT VALUES";
-        }
         long copied = 0;
-        try (Statement s = source.createStatement(); PreparedStatement write = target.prepareStatement(insert)) {
+        try (Statement s = source.createStatement(); Inserts write = new Inserts(to, target, targetTable, columns,
+                progress)) {
             s.execute(select);
             int fetch = Math.min(FIRST_FETCH, batchRows);
-            long widest = 1;
+            String[] values = new String[columns.size()];
             while (true) {
-                int rows = 0;
-                long chars = 0;
                 try (ResultSet r = s.executeQuery("FETCH FORWARD " + fetch + " FROM " + cursor)) {
                     while (r.next()) {
-                        long width = 0;
-                        for (int i = 1; i <= columns.size(); i++) {
-                            String value = r.getString(i);
-                            if (value == null) {
-                                write.setNull(i, Types.OTHER);
-                            } else {
-                                write.setObject(i, value, Types.OTHER);
-                                width += value.length();
-                            }
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = r.getString(i + 1);
                         }
-                        write.addBatch();
-                        rows++;
-                        chars += width;
-                        widest = Math.max(widest, width);
+                        write.add(values);
                     }
                 }
+                int rows = write.pending();
                 if (rows == 0) {
                     break;
                 }
-                write.executeBatch();
+                write.flush();
                 copied += rows;
-                progress.copied(targetTable.name(), rows, chars);
-                fetch = (int) Math.max(1, Math.min(batchRows, BATCH_CHARS / widest));
+                fetch = write.nextBatch(batchRows);
             }
             s.execute("CLOSE " + cursor);
         }
@@ -111,6 +95,124 @@ final class TableCopy {
             }
         }
         return copied;
+    }
+
+    /**
+     * Writes the rows of an archive's resource into {@code to}'s table of the same name, in batches as a copy
+     * does, then moves the table's sequences past the largest value written.
+     *
+     * @param fields the archive's columns, in the order of each line's values; the same names as the table's
+     *     written columns
+     * @return the number of rows written
+     * @throws TenantLifecycleException naming the line, for a line that is not a row of {@code fields}
+     */
+    static long load(PlacedTables to, Connection target, Table table, List<String> fields, ResourceReader in,
+            String file, int batchRows, CopyProgress progress) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        for (String field : fields) {
+            columns.add(table.columns().stream().filter(c -> c.name().equals(field)).findFirst().orElseThrow());
+        }
+        long loaded = 0;
+        try (Inserts write = new Inserts(to, target, table, columns, progress)) {
+            String[] values = new String[columns.size()];
+            int batch = Math.min(FIRST_FETCH, batchRows);
+            for (String line = in.next(); line != null; line = in.next()) {
+                loaded++;
+                List<@Nullable String> row;
+                try {
+                    row = TenantArchive.decodeRow(line);
+                } catch (IllegalArgumentException e) {
+                    throw new TenantLifecycleException("Line " + loaded + " of " + file + " (table \"" + table.name()
+                            + "\") is not a row: " + e.getMessage(), e);
+                }
+                if (row.size() != values.length) {
+                    throw new TenantLifecycleException("Line " + loaded + " of " + file + " (table \"" + table.name()
+                            + "\") has " + row.size() + " value(s); the manifest names " + values.length + " field(s).");
+                }
+                write.add(row.toArray(values));
+                if (write.pending() >= batch) {
+                    write.flush();
+                    batch = write.nextBatch(batchRows);
+                }
+            }
+            write.flush();
+        }
+        for (Column column : table.columns()) {
+            if (column.sequence() != null) {
+                advance(to, target, table, column, column.sequence(), null);
+            }
+        }
+        return loaded;
+    }
+
+    /**
+     * One table's {@code INSERT}s with every value as text of unspecified type, added row by row and sent as
+     * one JDBC batch by {@link #flush()}.
+     */
+    private static final class Inserts implements AutoCloseable {
+        private final PreparedStatement write;
+        private final String table;
+        private final CopyProgress progress;
+        private int rows;
+        private long chars;
+        private long widest = 1;
+
+        Inserts(PlacedTables to, Connection target, Table targetTable, List<Column> columns, CopyProgress progress)
+                throws SQLException {
+            String names = columns.stream().map(c -> JdbcNames.quote(c.name())).collect(Collectors.joining(", "));
+            boolean tenantColumn = targetTable.tenantType() != null;
+            String insert = "INSERT INTO " + to.qualified(targetTable) + " (" + names
+                    + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + JdbcNames.quote(to.tenantColumn()) : "")
+                    + ") OVERRIDING SYSTEM VALUE VALUES ("
+                    + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
+                    + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + to.tenantValue(targetTable) : "") + ")";
+            if (columns.isEmpty() && !tenantColumn) {
+                insert = "INSERT INTO " + to.qualified(targetTable) + " DEFAULT VALUES";
+            }
+            this.write = target.prepareStatement(insert);
+            this.table = targetTable.name();
+            this.progress = progress;
+        }
+
+        void add(@Nullable String[] values) throws SQLException {
+            long width = 0;
+            for (int i = 0; i < values.length; i++) {
+                String value = values[i];
+                if (value == null) {
+                    write.setNull(i + 1, Types.OTHER);
+                } else {
+                    write.setObject(i + 1, value, Types.OTHER);
+                    width += value.length();
+                }
+            }
+            write.addBatch();
+            rows++;
+            chars += width;
+            widest = Math.max(widest, width);
+        }
+
+        int pending() {
+            return rows;
+        }
+
+        void flush() throws SQLException {
+            if (rows > 0) {
+                write.executeBatch();
+                progress.copied(table, rows, chars);
+                rows = 0;
+                chars = 0;
+            }
+        }
+
+        /** Returns how many rows the next batch should hold: at most {@code batchRows} and about {@link #BATCH_CHARS}. */
+        int nextBatch(int batchRows) {
+            return (int) Math.max(1, Math.min(batchRows, BATCH_CHARS / widest));
+        }
+
+        @Override
+        public void close() throws SQLException {
+            write.close();
+        }
     }
 
     /** The last value the source's sequence of {@code column} gave, or null if it has none or gave none. */
