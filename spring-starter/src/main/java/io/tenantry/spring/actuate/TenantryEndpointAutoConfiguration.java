@@ -9,6 +9,7 @@ import io.tenantry.mongo.TenantMongo;
 import io.tenantry.spring.TenantryAutoConfiguration;
 import io.tenantry.spring.jdbc.TenantryJdbcAutoConfiguration;
 import io.tenantry.spring.lifecycle.TenantryLifecycleAutoConfiguration;
+import io.tenantry.spring.lifecycle.TenantryLifecycleProperties;
 import io.tenantry.spring.mongo.TenantryMongoAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -45,8 +46,10 @@ public final class TenantryEndpointAutoConfiguration {
 
         @Bean
         @ConditionalOnBean(TenantLifecycle.class)
-        TenantOperations tenantryTenantOperations(TenantLifecycle lifecycle) {
-            return new TenantOperations(lifecycle);
+        TenantOperations tenantryTenantOperations(TenantLifecycle lifecycle,
+                ObjectProvider<TenantryLifecycleProperties> properties) {
+            TenantryLifecycleProperties settings = properties.getIfAvailable();
+            return new TenantOperations(lifecycle, settings == null ? null : settings.getArchiveDirectory());
         }
     }
 

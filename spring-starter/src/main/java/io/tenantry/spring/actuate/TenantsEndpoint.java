@@ -4,6 +4,7 @@ import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
 import io.tenantry.RoutingException;
 import io.tenantry.Tenant;
+import io.tenantry.TenantArchive;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
@@ -34,8 +35,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * and with Spring Security they are behind the actuator's own protection. {@code POST
  * /actuator/tenants/{id}} with {@code {"action": ...}}: {@code create} (with {@code name}, {@code tier}),
  * {@code suspend}, {@code resume}, {@code move} (with {@code model}, {@code store}, {@code database} or
- * {@code prefix}: pins that placement, moving the data in the background) or {@code change-tier} (with
- * {@code tier}); {@code DELETE /actuator/tenants/{id}} deletes the tenant and all its data.
+ * {@code prefix}: pins that placement, moving the data in the background), {@code change-tier} (with
+ * {@code tier}), {@code export} (with an optional {@code archive} name: writes the tenant's archive into
+ * {@code tenantry.lifecycle.archive-directory} in the background) or {@code import} (with {@code archive},
+ * and optionally {@code name}, {@code tier} and a placement as for a move: registers the tenant with the
+ * archive's data, in the background); {@code DELETE /actuator/tenants/{id}} deletes the tenant and all its
+ * data.
  */
 @Endpoint(id = "tenants", defaultAccess = Access.READ_ONLY)
 public final class TenantsEndpoint {
@@ -83,15 +88,19 @@ public final class TenantsEndpoint {
     }
 
     /**
-     * Runs a lifecycle action on one tenant; see the class description. A move answers at once with the
-     * operation started; {@code GET /actuator/tenants/{id}} shows its progress.
+     * Runs a lifecycle action on one tenant; see the class description. A move, export or import answers at
+     * once with the operation started; {@code GET /actuator/tenants/{id}} shows its progress.
      *
-     * @throws InvalidEndpointRequestException (400) for an unknown action, a malformed id or placement, an
-     *     action the lifecycle refuses (an unfinished operation, say), or when the lifecycle is not wired
+     * @return the tenant as it is now ({@link TenantDescriptor}), or for an import, which registers the tenant
+     *     a moment later, what is being imported ({@link ImportDescriptor})
+     * @throws InvalidEndpointRequestException (400) for an unknown action, a malformed id, placement or archive
+     *     name, an action the lifecycle refuses (an unfinished operation, say), or when the lifecycle is not
+     *     wired
      */
     @WriteOperation
-    public TenantDescriptor operate(@Selector String id, String action, @Nullable String name, @Nullable String tier,
-            @Nullable String model, @Nullable String store, @Nullable String database, @Nullable String prefix) {
+    public Object operate(@Selector String id, String action, @Nullable String name, @Nullable String tier,
+            @Nullable String model, @Nullable String store, @Nullable String database, @Nullable String prefix,
+            @Nullable String archive) {
         TenantOperations lifecycle = lifecycle();
         TenantId tenant = id(id);
         try {
@@ -115,8 +124,28 @@ public final class TenantsEndpoint {
                     }
                     lifecycle.move(tenant, null, tier);
                 }
+                case "export" -> lifecycle.export(tenant, archive);
+                case "import" -> {
+                    if (archive == null) {
+                        throw new InvalidEndpointRequestException("import needs the archive's name", "archive is missing");
+                    }
+                    Placement pinned = model == null && store == null ? null
+                            : placement(model, store, database, prefix);
+                    TenantArchive.Manifest manifest = lifecycle.importArchive(tenant, archive, builder -> {
+                        if (name != null) {
+                            builder.name(name);
+                        }
+                        if (tier != null) {
+                            builder.tier(tier);
+                        }
+                        return builder.placement(pinned).build();
+                    });
+                    return new ImportDescriptor(tenant.value(), archive, manifest.tenant().id().value(),
+                            manifest.dataFormat(), manifest.exportedAt().toString(), manifest.totalCount(),
+                            manifest.resources().stream().map(TenantArchive.Resource::name).toList());
+                }
                 default -> throw new InvalidEndpointRequestException("Unknown action \"" + action + "\": use create,"
-                        + " suspend, resume, move or change-tier.", "unknown action");
+                        + " suspend, resume, move, change-tier, export or import.", "unknown action");
             }
         } catch (TenantryException | IllegalArgumentException | IllegalStateException e) {
             throw new InvalidEndpointRequestException(String.valueOf(e.getMessage()), "refused");
@@ -221,9 +250,24 @@ public final class TenantsEndpoint {
     }
 
     /**
-     * A lifecycle operation (a creation, move or deletion) and how far it got.
+     * An import started by {@code POST /actuator/tenants/{id}} with {@code {"action":"import"}}.
      *
-     * @param kind CREATE, MOVE or DELETE
+     * @param id the tenant it registers
+     * @param archive the archive's name in the archive directory
+     * @param exportedTenant the tenant the archive was exported from
+     * @param dataFormat the archive's data format
+     * @param exportedAt when it was exported
+     * @param totalItems documents or rows it holds
+     * @param resources its collections or tables
+     */
+    public record ImportDescriptor(String id, String archive, String exportedTenant, String dataFormat,
+            String exportedAt, long totalItems, List<String> resources) {
+    }
+
+    /**
+     * A lifecycle operation (a creation, move, deletion, export or import) and how far it got.
+     *
+     * @param kind CREATE, MOVE, DELETE, EXPORT or IMPORT
      * @param step the last step completed; DONE or ROLLED_BACK once it ended
      * @param from where the tenant's data was when it started
      * @param to a move's target
@@ -232,14 +276,15 @@ public final class TenantsEndpoint {
      * @param bytes about how many bytes copied so far
      * @param itemsPerSecond the copy's rate
      * @param secondsLeft the estimated time left to copy
+     * @param archive the archive folder an export writes or an import reads
      * @param detail why it ended the way it did
      * @param error the failure that stopped it unfinished (it is finished or undone at the next start-up, or by
      *     {@code TenantLifecycle.recover()})
      */
     public record OperationDescriptor(String id, String kind, String step, String from, @Nullable String to,
             @Nullable Long items, @Nullable Long totalItems, @Nullable Long bytes, @Nullable Long itemsPerSecond,
-            @Nullable Long secondsLeft, String startedAt, String updatedAt, @Nullable String detail,
-            @Nullable String error) {
+            @Nullable Long secondsLeft, @Nullable String archive, String startedAt, String updatedAt,
+            @Nullable String detail, @Nullable String error) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tenantry.spring.lifecycle;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -8,7 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("tenantry.lifecycle")
 public class TenantryLifecycleProperties {
 
-    /** Whether the tenant lifecycle (create, suspend, resume, move, delete) is wired when the catalogue is kept in a store. */
+    /**
+     * Whether the tenant lifecycle (create, suspend, resume, move, delete, export, import) is wired when the
+     * catalogue is kept in a store.
+     */
     private boolean enabled = true;
 
     /**
@@ -19,6 +23,12 @@ public class TenantryLifecycleProperties {
 
     /** Whether operations left unfinished by a crashed process are finished or undone at start-up. */
     private boolean recoverOnStartup = true;
+
+    /**
+     * The folder where the tenants endpoint writes exports and reads imports, each archive a folder in it named
+     * by the request; unset refuses export and import over HTTP (the Java API takes any path).
+     */
+    private @Nullable Path archiveDirectory;
 
     public boolean isEnabled() {
         return enabled;
@@ -42,5 +52,13 @@ public class TenantryLifecycleProperties {
 
     public void setRecoverOnStartup(boolean recoverOnStartup) {
         this.recoverOnStartup = recoverOnStartup;
+    }
+
+    public @Nullable Path getArchiveDirectory() {
+        return archiveDirectory;
+    }
+
+    public void setArchiveDirectory(@Nullable Path archiveDirectory) {
+        this.archiveDirectory = archiveDirectory;
     }
 }

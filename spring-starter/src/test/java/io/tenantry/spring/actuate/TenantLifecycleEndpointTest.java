@@ -142,8 +142,8 @@ class TenantLifecycleEndpointTest {
             HttpResponse<String> move = send(context, "POST", "/actuator/tenants/acme",
                     "{\"action\":\"move\",\"model\":\"schema\",\"store\":\"main\",\"database\":\"" + schemas + "\"}");
             assertThat(move.statusCode()).as(move.body()).isEqualTo(200);
-            LifecycleOperation moved = context.getBean(TenantOperations.class).move(TenantId.of("acme")).orElseThrow()
-                    .get(60, TimeUnit.SECONDS);
+            LifecycleOperation moved = (LifecycleOperation) context.getBean(TenantOperations.class)
+                    .running(TenantId.of("acme")).orElseThrow().get(60, TimeUnit.SECONDS);
             assertThat(moved.step()).isEqualTo(LifecycleOperation.Step.DONE);
             HttpResponse<String> after = send(context, "GET", "/actuator/tenants/acme", null);
             assertThat(after.body()).contains("\"model\":\"COLLECTION\"").contains("\"pinned\":true")
@@ -170,6 +170,65 @@ class TenantLifecycleEndpointTest {
                     "SELECT nspname FROM pg_namespace WHERE nspname LIKE '%acme%'", String.class)).isEmpty();
             assertThat(TenantContext.callAs(TenantId.of("bravo"), () -> jdbc.queryForObject(
                     "SELECT count(*) FROM notes", Integer.class))).isEqualTo(25);
+        }
+    }
+
+    @Test
+    @DisplayName("An operator exports a tenant into the archive directory and imports it as another tenant")
+    void exportAndImportOverHttp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path archives) throws Exception {
+        try (ConfigurableApplicationContext context = start("management.endpoint.tenants.access=unrestricted",
+                "tenantry.lifecycle.archive-directory=" + archives)) {
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            TenantOperations operations = context.getBean(TenantOperations.class);
+            send(context, "POST", "/actuator/tenants/acme", "{\"action\":\"create\",\"name\":\"Acme\",\"tier\":\"free\"}");
+            TenantContext.runAs(TenantId.of("acme"), () -> {
+                for (int i = 0; i < 12; i++) {
+                    jdbc.update("INSERT INTO notes (body) VALUES (?)", "line " + i + "\n\"quoted\"");
+                }
+            });
+
+            for (String bad : List.of("../escape", "a/b", ".hidden", "x.partial-1")) {
+                HttpResponse<String> refused = send(context, "POST", "/actuator/tenants/acme",
+                        "{\"action\":\"export\",\"archive\":\"" + bad + "\"}");
+                assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            }
+            HttpResponse<String> exported = send(context, "POST", "/actuator/tenants/acme",
+                    "{\"action\":\"export\",\"archive\":\"acme-backup\"}");
+            assertThat(exported.statusCode()).as(exported.body()).isEqualTo(200);
+            operations.running(TenantId.of("acme")).orElseThrow().get(60, TimeUnit.SECONDS);
+            assertThat(archives.resolve("acme-backup").resolve("manifest.json")).exists();
+            assertThat(send(context, "GET", "/actuator/tenants/acme", null).body()).contains("\"kind\":\"EXPORT\"")
+                    .contains("\"step\":\"DONE\"").contains("acme-backup");
+            assertThat(send(context, "POST", "/actuator/tenants/acme",
+                    "{\"action\":\"export\",\"archive\":\"acme-backup\"}").statusCode()).as("exists").isEqualTo(400);
+
+            HttpResponse<String> imported = send(context, "POST", "/actuator/tenants/acme-copy",
+                    "{\"action\":\"import\",\"archive\":\"acme-backup\",\"tier\":\"pro\"}");
+            assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+            assertThat(imported.body()).contains("\"exportedTenant\":\"acme\"").contains("\"totalItems\":12")
+                    .contains("postgresql-text-rows/1");
+            operations.running(TenantId.of("acme-copy")).orElseThrow().get(60, TimeUnit.SECONDS);
+            assertThat(send(context, "GET", "/actuator/tenants/acme-copy", null).body())
+                    .contains("\"status\":\"ACTIVE\"").contains("\"tier\":\"pro\"").contains("\"name\":\"Acme\"")
+                    .contains("\"model\":\"COLLECTION\"").contains("\"kind\":\"IMPORT\"");
+            assertThat(TenantContext.callAs(TenantId.of("acme-copy"), () -> jdbc.queryForList(
+                    "SELECT body FROM notes ORDER BY id", String.class))).isEqualTo(TenantContext.callAs(
+                    TenantId.of("acme"), () -> jdbc.queryForList("SELECT body FROM notes ORDER BY id", String.class)))
+                    .hasSize(12);
+            assertThat(send(context, "POST", "/actuator/tenants/nobody",
+                    "{\"action\":\"import\",\"archive\":\"missing\"}").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    @DisplayName("Without an archive directory, export over HTTP is refused with the property to set")
+    void exportNeedsAnArchiveDirectory() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.endpoint.tenants.access=unrestricted")) {
+            send(context, "POST", "/actuator/tenants/acme", "{\"action\":\"create\",\"tier\":\"free\"}");
+            HttpResponse<String> refused = send(context, "POST", "/actuator/tenants/acme", "{\"action\":\"export\"}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(context.getBean(TenantLifecycle.class).operations())
+                    .noneMatch(op -> op.kind() == LifecycleOperation.Kind.EXPORT);
         }
     }
 }
