@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * had been verified and undone otherwise (its data erased, its directory entry removed). Call {@link #recover()} once when a process starts, before it
  * serves requests; operations on a tenant with an unfinished one are refused until then.
  *
+ * <p><b>Audit</b>: each operation's outcome ({@link AuditEvent.Kind#TENANT_MOVED}, {@code TENANT_DELETED},
+ * ...) is recorded before its journal entry ends, so that a crash between the two repeats the record on
+ * recovery rather than lose it: at least once.
+ *
  * <p>Thread-safe. Operations on different tenants may run at the same time; two on one tenant are refused
  * by the journal check, also across processes that share the journal (the second one sees the first's
  * entry).
@@ -105,8 +109,8 @@ public final class TenantLifecycle {
         store.provision(op.tenant(), op.from());
         op = step(op, Step.COPIED);
         Tenant created = setStatus(op.tenant(), op.previousStatus());
-        step(op, Step.DONE);
         audit(AuditEvent.Kind.TENANT_CREATED, op.tenant(), "created at " + op.from());
+        step(op, Step.DONE);
         return created;
     }
 
@@ -237,8 +241,8 @@ public final class TenantLifecycle {
     private LifecycleOperation finishMove(LifecycleOperation op, TenantDataStore store) {
         sleep(settle); // processes with a cached entry may still read the source until then
         store.erase(op.tenant(), op.from());
-        LifecycleOperation done = step(op, Step.DONE);
         audit(AuditEvent.Kind.TENANT_MOVED, op.tenant(), "moved from " + op.from() + " to " + op.to());
+        LifecycleOperation done = step(op, Step.DONE);
         LOG.info("Moved tenant {} from {} to {}", op.tenant(), op.from(), op.to());
         return done;
     }
@@ -253,8 +257,8 @@ public final class TenantLifecycle {
         if (current.status() != op.previousStatus()) {
             directory.update(current.toBuilder().status(op.previousStatus()).build());
         }
-        journal.save(op.at(Step.ROLLED_BACK, why));
         audit(AuditEvent.Kind.LIFECYCLE_ROLLED_BACK, op.tenant(), "move to " + op.to() + " undone: " + why);
+        journal.save(op.at(Step.ROLLED_BACK, why));
         LOG.warn("Move of tenant {} to {} undone: {}", op.tenant(), op.to(), why);
     }
 
@@ -286,8 +290,8 @@ public final class TenantLifecycle {
         store.erase(op.tenant(), op.from());
         op = step(op, Step.COPIED);
         directory.remove(op.tenant());
-        step(op, Step.DONE);
         audit(AuditEvent.Kind.TENANT_DELETED, op.tenant(), "erased at " + op.from() + " and removed");
+        step(op, Step.DONE);
     }
 
     /**
@@ -368,14 +372,14 @@ public final class TenantLifecycle {
             }
         });
         if (complete) {
-            LifecycleOperation done = step(op, Step.DONE);
             audit(AuditEvent.Kind.TENANT_EXPORTED, op.tenant(), "exported from " + op.from() + " to " + archive);
+            LifecycleOperation done = step(op, Step.DONE);
             LOG.info("Exported tenant {} to {}", op.tenant(), archive);
             return done;
         }
         LifecycleOperation undone = op.at(Step.ROLLED_BACK, why);
-        journal.save(undone);
         audit(AuditEvent.Kind.LIFECYCLE_ROLLED_BACK, op.tenant(), "export to " + archive + " undone: " + why);
+        journal.save(undone);
         LOG.warn("Export of tenant {} to {} undone: {}", op.tenant(), archive, why);
         return undone;
     }
@@ -463,8 +467,8 @@ public final class TenantLifecycle {
 
     private Tenant finishImport(LifecycleOperation op) {
         Tenant imported = setStatus(op.tenant(), op.previousStatus());
-        step(op, Step.DONE);
         audit(AuditEvent.Kind.TENANT_IMPORTED, op.tenant(), "imported from " + op.archive() + " into " + op.from());
+        step(op, Step.DONE);
         LOG.info("Imported tenant {} from {} into {}", op.tenant(), op.archive(), op.from());
         return imported;
     }
@@ -486,8 +490,8 @@ public final class TenantLifecycle {
         if (registered != null) {
             directory.remove(op.tenant());
         }
-        journal.save(op.at(Step.ROLLED_BACK, why));
         audit(AuditEvent.Kind.LIFECYCLE_ROLLED_BACK, op.tenant(), "import from " + op.archive() + " undone: " + why);
+        journal.save(op.at(Step.ROLLED_BACK, why));
         LOG.warn("Import of tenant {} from {} undone: {}", op.tenant(), op.archive(), why);
     }
 

@@ -9,7 +9,12 @@ import io.tenantry.TenantArchive;
 import io.tenantry.TenantDigest;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
+import io.tenantry.TenantUsage;
 import io.tenantry.spi.TenantDataStore;
+import io.tenantry.spi.UsageMeter;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,8 +43,13 @@ import org.bson.json.JsonWriterSettings;
  * v2, canonical mode, one per line, read back with the driver's JSON reader; BSON types, field order and
  * {@code _id}s survive, so an import's digest equals the export's. Each collection's indexes travel in
  * the manifest, as the tenant sees them.
+ *
+ * <p>Metering ({@link UsageMeter}): on COLLECTION and DATABASE, each of the tenant's collections'
+ * {@code collStats} ({@code count}, and {@code size}: its documents' BSON bytes); on FIELD, one pass over
+ * the tenant's documents in each shared collection through the tenant field's index, counting them and
+ * their BSON bytes as stored.
  */
-final class MongoTenantDataStore implements TenantDataStore {
+final class MongoTenantDataStore implements TenantDataStore, UsageMeter {
 
     /** The most bytes of documents held for one {@code insertMany}. */
     static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
@@ -232,6 +242,36 @@ final class MongoTenantDataStore implements TenantDataStore {
             }
         }
         return digest.build();
+    }
+
+    /** {@inheritDoc} See the class description for what is counted on each model. */
+    @Override
+    public TenantUsage measure(TenantId tenant, Placement placement) {
+        PlacedTenant placed = placed(tenant, placement);
+        Map<String, TenantUsage.Resource> resources = new TreeMap<>();
+        for (PlacedTenant.Located located : placed.collections()) {
+            if (placement.model() == IsolationModel.FIELD) {
+                long count = 0;
+                long bytes = 0;
+                try (MongoCursor<RawBsonDocument> cursor = located.physical().find(located.filter())
+                        .batchSize(Math.min(batchSize, 10_000)).cursor()) {
+                    while (cursor.hasNext()) {
+                        count++;
+                        bytes += cursor.next().getByteBuffer().remaining();
+                    }
+                }
+                resources.put(located.logical(), new TenantUsage.Resource(count, bytes));
+            } else {
+                BsonDocument stats = placed.stats(located);
+                resources.put(located.logical(), new TenantUsage.Resource(number(stats, "count"),
+                        number(stats, "size")));
+            }
+        }
+        return new TenantUsage(tenant, placement, resources, Instant.now());
+    }
+
+    private static long number(BsonDocument stats, String key) {
+        return stats.isNumber(key) ? stats.getNumber(key).longValue() : 0;
     }
 
     /**

@@ -122,6 +122,12 @@ final class PlacedTenant {
         return database.listCollections(BsonDocument.class).filter(filter);
     }
 
+    /** Returns the server's {@code collStats} of a located collection (its {@code count} and {@code size}). */
+    BsonDocument stats(Located located) {
+        return database.runCommand(new BsonDocument("collStats",
+                new BsonString(located.physical().getNamespace().getCollectionName())), BsonDocument.class);
+    }
+
     /** Returns the physical collection of logical collection {@code logical} at this placement. */
     MongoCollection<RawBsonDocument> collection(String logical) {
         return raw(physicalName(logical));

@@ -140,6 +140,15 @@ public final class TenantMongo {
     }
 
     /**
+     * Returns this adapter's {@link io.tenantry.spi.UsageMeter} for {@link io.tenantry.TenantMetering}:
+     * documents and BSON bytes per collection, from {@code collStats} where the tenant has its own
+     * collections, and one pass over its documents (through the tenant field's index) on the FIELD model.
+     */
+    public io.tenantry.spi.UsageMeter meter() {
+        return new MongoTenantDataStore(routing.settings, routing::model, DEFAULT_COPY_BATCH);
+    }
+
+    /**
      * Returns where {@code tenant}'s data lives now.
      *
      * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory

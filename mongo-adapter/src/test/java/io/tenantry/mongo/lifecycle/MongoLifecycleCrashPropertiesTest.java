@@ -229,32 +229,4 @@ class MongoLifecycleCrashPropertiesTest {
         names.forEach(name -> expected.add(servers.location(placement, ACME, name)));
         assertThat(LifecycleServers.dataOf(scan, ACME).keySet()).as("where acme's documents are").isEqualTo(expected);
     }
-
-    @Test
-    void aDeletionInterruptedAnywhereIsFinishedOnRecoveryAndLeavesNoTrace() {
-        Trials.forAll("a deletion interrupted anywhere is finished on recovery", tries(DEFAULT_TRIES / 3),
-                random -> sample(random, 14), s -> {
-                    Before before = arrange(s);
-                    try {
-                        Process.start().dying(new Fuse(s.crashAt())).delete(ACME);
-                    } catch (Crash e) {
-                        // died
-                    }
-                    Process restarted = Process.start();
-                    restarted.lifecycle().recover();
-
-                    assertThat(restarted.journal().unfinished()).isEmpty();
-                    Map<String, List<String>> scan = servers.scan();
-                    if (restarted.journal().all().isEmpty()) {
-                        // died before the deletion was journaled: nothing happened
-                        assertThat(restarted.directory().require(ACME).status()).isEqualTo(s.status());
-                        assertThat(restarted.store().digest(ACME, s.from())).isEqualTo(before.digest());
-                    } else {
-                        assertThat(restarted.directory().find(ACME)).isEmpty();
-                        assertThat(LifecycleServers.traces(scan, ACME)).isEmpty();
-                    }
-                    assertThat(LifecycleServers.dataOf(scan, BRAVO)).as("bravo's raw data").isEqualTo(before.bravo());
-                    assertThat(LifecycleServers.dataOf(scan, CAROL)).as("carol's raw data").isEqualTo(before.carol());
-                });
-    }
 }
