@@ -5,6 +5,10 @@ import io.tenantry.TenantArchive;
 import io.tenantry.TenantDigest;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
+import io.tenantry.TenantUsage;
+import io.tenantry.spi.UsageMeter;
+import java.time.Instant;
+import java.util.TreeMap;
 import io.tenantry.jdbc.PlacedTables.Table;
 import io.tenantry.spi.TenantDataStore;
 import java.sql.Connection;
@@ -29,8 +33,13 @@ import java.util.stream.Collectors;
  * written columns (not generated ones) as the manifest's fields with their types, each row a JSON array of
  * the values' text forms under {@link PlacedTables#SESSION}'s settings, the same text a copy carries. An
  * export reads one snapshot, so the tenant stays writable; an import writes in one transaction.
+ *
+ * <p>Metering ({@link UsageMeter}): per table, {@code count(*)} of the tenant's rows (on the shared
+ * tables through the index that leads with the tenant column), and as bytes on the shared model the sum
+ * of {@code pg_column_size} of its rows, on the others {@code pg_total_relation_size} of its own tables
+ * (their partitions, indexes and TOAST included). All in one snapshot.
  */
-final class JdbcTenantDataStore implements TenantDataStore {
+final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
 
     /** Row hashes per {@code FETCH} of a digest: 32 bytes each. */
     private static final int DIGEST_FETCH = 2000;
@@ -184,6 +193,47 @@ final class JdbcTenantDataStore implements TenantDataStore {
                 }
             }
             s.execute("CLOSE tenantry_digest");
+        }
+    }
+
+    /** {@inheritDoc} See the class description for what is counted on each model. */
+    @Override
+    public TenantUsage measure(TenantId tenant, Placement placement) {
+        PlacedTables side = placed(tenant, placement);
+        Map<String, TenantUsage.Resource> resources = new TreeMap<>();
+        try (Connection c = side.open()) {
+            if (c != null) {
+                PlacedTables.snapshot(c);
+                for (Table table : side.tables(c).values()) {
+                    resources.put(table.name(), measure(side, c, table));
+                }
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw new TenantLifecycleException("Measuring tenant \"" + tenant + "\" at " + placement + " failed: "
+                    + e.getMessage() + hint(e), e);
+        }
+        return new TenantUsage(tenant, placement, resources, Instant.now());
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static TenantUsage.Resource measure(PlacedTables side, Connection c, Table table) throws SQLException {
+        boolean shared = table.tenantType() != null;
+        String sql = shared
+                ? "SELECT count(*), coalesce(sum(pg_catalog.pg_column_size(tenantry_row.*)), 0) FROM "
+                        + (table.partitioned() ? "" : "ONLY ") + side.qualified(table) + " AS tenantry_row"
+                        + side.tenantCondition(table)
+                : "SELECT (SELECT count(*) FROM " + side.rowsOf(table) + "), " + (table.partitioned()
+                        ? "(SELECT coalesce(sum(pg_catalog.pg_total_relation_size(t.relid)), 0) FROM"
+                                + " pg_catalog.pg_partition_tree(CAST(" + literal(side.qualified(table))
+                                + " AS regclass)) t)"
+                        : "pg_catalog.pg_total_relation_size(CAST(" + literal(side.qualified(table)) + " AS regclass))");
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return new TenantUsage.Resource(r.getLong(1), r.getLong(2));
         }
     }
 

@@ -160,6 +160,16 @@ public final class TenantJdbc implements AutoCloseable {
     }
 
     /**
+     * Returns this adapter's {@link io.tenantry.spi.UsageMeter} for {@link io.tenantry.TenantMetering}: rows
+     * and bytes per table, by {@code count(*)} of the tenant's rows, and {@code pg_total_relation_size} of
+     * its own tables (schema and database models) or the sum of {@code pg_column_size} of its rows (shared
+     * tables). It uses new connections of each store's login role, as the lifecycle does.
+     */
+    public io.tenantry.spi.UsageMeter meter() {
+        return new JdbcTenantDataStore(routing, provisioning, pools, DEFAULT_COPY_BATCH);
+    }
+
+    /**
      * Returns where {@code tenant}'s data lives now.
      *
      * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
