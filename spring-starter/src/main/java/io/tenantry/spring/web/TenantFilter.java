@@ -28,12 +28,19 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * chain, unbinding it when the request ends, however it ends. Refused requests are answered by the
  * {@link TenantRejectionHandler} and go no further. Requests with a method other than GET, HEAD,
  * OPTIONS and TRACE count as writes, which read-only tenants may not do. Paths matching an excluded
- * pattern pass through without a tenant.
+ * pattern pass through without a tenant. The admitted {@link Tenant} is also left in the request
+ * attribute {@value #TENANT_ATTRIBUTE}, for filters behind this one (such as the rate limits).
  *
  * <p>Async dispatches are bound again (the tenant is resolved anew from the same request).
  * Thread-safe.
  */
 public final class TenantFilter extends OncePerRequestFilter {
+
+    /**
+     * The request attribute that holds the admitted {@link Tenant} while the tenant is bound; absent when
+     * the request has none.
+     */
+    public static final String TENANT_ATTRIBUTE = "io.tenantry.spring.web.TenantFilter.tenant";
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
@@ -85,6 +92,7 @@ public final class TenantFilter extends OncePerRequestFilter {
             rejections.reject(request, response, e);
             return;
         }
+        request.setAttribute(TENANT_ATTRIBUTE, tenant);
         TenantScope scope = TenantContext.open(tenant.id());
         try {
             if (firstDispatch) {
@@ -92,6 +100,7 @@ public final class TenantFilter extends OncePerRequestFilter {
             }
             chain.doFilter(request, response);
         } finally {
+            request.removeAttribute(TENANT_ATTRIBUTE);
             scope.close();
         }
     }
