@@ -45,12 +45,23 @@ public final class AuditEvent {
     private final String thread;
     private final Instant at;
 
+    /** Creates an event that happens now, on the calling thread. */
     public AuditEvent(Kind kind, @Nullable TenantId tenant, String detail) {
+        this(kind, tenant, detail, Thread.currentThread().getName(), Instant.now());
+    }
+
+    /**
+     * Creates an event as it was recorded, for an {@link io.tenantry.spi.AuditLog} that reads stored events back.
+     *
+     * @param thread the name of the thread it happened on
+     * @param at when it happened
+     */
+    public AuditEvent(Kind kind, @Nullable TenantId tenant, String detail, String thread, Instant at) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.tenant = tenant;
         this.detail = Objects.requireNonNull(detail, "detail");
-        this.thread = Thread.currentThread().getName();
-        this.at = Instant.now();
+        this.thread = Objects.requireNonNull(thread, "thread");
+        this.at = Objects.requireNonNull(at, "at");
     }
 
     public Kind kind() {

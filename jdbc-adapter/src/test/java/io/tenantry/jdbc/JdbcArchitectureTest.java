@@ -34,6 +34,7 @@ class JdbcArchitectureTest {
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertThat(publicTypes).containsExactlyInAnyOrder("TenantJdbc", "TenantJdbc$Builder", "JdbcStore",
                 "JdbcStore$Builder", "JdbcTenantDirectory", "JdbcProvisioning", "ProvisioningListener",
-                "ProvisioningProgress", "ProvisioningReport", "JdbcStoreHealth", "JdbcPoolUsage", "JdbcLifecycleJournal");
+                "ProvisioningProgress", "ProvisioningReport", "JdbcStoreHealth", "JdbcPoolUsage", "JdbcLifecycleJournal",
+                "JdbcAuditLog", "JdbcUsageHistory");
     }
 }

@@ -11,6 +11,12 @@
  *       tenants, or two resources, one physical name, and its names fit the store's limits.
  *   <li>{@link io.tenantry.tck.ContextContract}: the tenant binding travels with work handed to an
  *       executor, and never stays behind on a pooled thread.
+ *   <li>{@link io.tenantry.tck.AuditLogContract}: a store-backed {@link io.tenantry.spi.AuditLog} keeps
+ *       every event and answers queries by tenant, kind and time, newest first; a purge removes only
+ *       older events.
+ *   <li>{@link io.tenantry.tck.UsageHistoryContract}: a {@link io.tenantry.spi.UsageHistory} keeps every
+ *       measurement and answers by tenant and time window, oldest first, the latest within the limit; a
+ *       purge removes only older measurements.
  * </ul>
  *
  * <p>Each property runs a number of tries over generated inputs. A failure reports the seed that

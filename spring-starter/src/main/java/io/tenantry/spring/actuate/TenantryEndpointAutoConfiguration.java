@@ -6,10 +6,13 @@ import io.tenantry.TenantLifecycle;
 import io.tenantry.TenantRouter;
 import io.tenantry.jdbc.TenantJdbc;
 import io.tenantry.mongo.TenantMongo;
+import io.tenantry.spi.UsageHistory;
 import io.tenantry.spring.TenantryAutoConfiguration;
 import io.tenantry.spring.jdbc.TenantryJdbcAutoConfiguration;
 import io.tenantry.spring.lifecycle.TenantryLifecycleAutoConfiguration;
 import io.tenantry.spring.lifecycle.TenantryLifecycleProperties;
+import io.tenantry.spring.metering.MeteringSnapshot;
+import io.tenantry.spring.metering.TenantryMeteringAutoConfiguration;
 import io.tenantry.spring.mongo.TenantryMongoAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -23,10 +26,12 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code tenants} actuator endpoint, when the actuator is present and the endpoint is available. It
- * shows each placement's physical names through whichever adapters are wired, MongoDB, PostgreSQL or both.
+ * shows each placement's physical names through whichever adapters are wired, MongoDB, PostgreSQL or both,
+ * and, when metering is wired, each tenant's latest usage and its usage history.
  */
 @AutoConfiguration(after = {TenantryAutoConfiguration.class, TenantryMongoAutoConfiguration.class,
-        TenantryJdbcAutoConfiguration.class, TenantryLifecycleAutoConfiguration.class})
+        TenantryJdbcAutoConfiguration.class, TenantryLifecycleAutoConfiguration.class,
+        TenantryMeteringAutoConfiguration.class})
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 public final class TenantryEndpointAutoConfiguration {
 
@@ -35,8 +40,11 @@ public final class TenantryEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint
     @ConditionalOnBean({TenantDirectory.class, TenantRouter.class})
     TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router,
-            ObjectProvider<AdapterPlacements> adapters, ObjectProvider<TenantOperations> operations) {
-        return new TenantsEndpoint(directory, router, adapters.orderedStream().toList(), operations.getIfAvailable());
+            ObjectProvider<AdapterPlacements> adapters, ObjectProvider<TenantOperations> operations,
+            ObjectProvider<MeteringSnapshot> usage, ObjectProvider<UsageHistory> history) {
+        MeteringSnapshot snapshot = usage.getIfUnique();
+        return new TenantsEndpoint(directory, router, adapters.orderedStream().toList(), operations.getIfAvailable(),
+                snapshot, snapshot == null ? null : history.getIfUnique());
     }
 
     /** The endpoint's write side, when the tenant lifecycle is wired. */

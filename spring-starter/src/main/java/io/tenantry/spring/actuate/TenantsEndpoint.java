@@ -8,9 +8,16 @@ import io.tenantry.TenantArchive;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantRouter;
+import io.tenantry.TenantUsage;
 import io.tenantry.TenantryException;
+import io.tenantry.spi.UsageHistory;
+import io.tenantry.spring.metering.MeteringSnapshot;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -27,7 +34,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * PostgreSQL, or both), the placement also shows where the data physically is: the database, on
  * PostgreSQL the schema, on MongoDB's field model the tenant field. A tenant that no rule can place is
  * listed with the routing error instead of a placement, and a tenant's latest lifecycle operation (a
- * move with its progress) is shown with it.
+ * move with its progress) is shown with it, and so is its latest usage when metering is wired
+ * ({@code usage}: documents or rows and bytes, in all and per collection or table). With a usage history,
+ * {@code GET /actuator/tenants/{id}/usage} lists the tenant's measurements, oldest first: the latest
+ * {@code limit} (100 unless given) taken at {@code from} or later and before {@code to} (ISO-8601 instants;
+ * all of them unless given).
  *
  * <p>Exposing it is the application's choice ({@code management.endpoints.web.exposure.include}). Its write
  * operations, which run the tenant lifecycle when it is wired, are off by default like every actuator write
@@ -45,10 +56,15 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "tenants", defaultAccess = Access.READ_ONLY)
 public final class TenantsEndpoint {
 
+    /** The end of a usage window that has none: far enough, and a time every store can hold. */
+    private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
+
     private final TenantDirectory directory;
     private final TenantRouter router;
     private final List<AdapterPlacements> adapters;
     private final @Nullable TenantOperations operations;
+    private final @Nullable MeteringSnapshot usage;
+    private final @Nullable UsageHistory history;
 
     /**
      * An endpoint that shows placements as the router chooses them, without their physical names.
@@ -66,10 +82,17 @@ public final class TenantsEndpoint {
 
     TenantsEndpoint(TenantDirectory directory, TenantRouter router, List<AdapterPlacements> adapters,
             @Nullable TenantOperations operations) {
+        this(directory, router, adapters, operations, null, null);
+    }
+
+    TenantsEndpoint(TenantDirectory directory, TenantRouter router, List<AdapterPlacements> adapters,
+            @Nullable TenantOperations operations, @Nullable MeteringSnapshot usage, @Nullable UsageHistory history) {
         this.directory = directory;
         this.router = router;
         this.adapters = List.copyOf(adapters);
         this.operations = operations;
+        this.usage = usage;
+        this.history = history;
     }
 
     /** Lists every tenant, deleted ones included, ordered by id. */
@@ -85,6 +108,48 @@ public final class TenantsEndpoint {
             return null;
         }
         return directory.find(TenantId.of(id)).map(this::describe).orElse(null);
+    }
+
+    /**
+     * Lists one tenant's measurements from the usage history ({@code GET /actuator/tenants/{id}/usage}), oldest
+     * first; see the class description. Answers 404 for another second segment than {@code usage}, a malformed
+     * id or a tenant not in the catalogue.
+     *
+     * @throws InvalidEndpointRequestException (400) for a malformed {@code from}, {@code to} or {@code limit},
+     *     or when there is no usage history
+     */
+    @ReadOperation
+    public @Nullable UsageHistoryDescriptor usage(@Selector String id, @Selector String view, @Nullable String from,
+            @Nullable String to, @Nullable Integer limit) {
+        if (!view.equals("usage") || !TenantId.isValid(id) || directory.find(TenantId.of(id)).isEmpty()) {
+            return null;
+        }
+        if (history == null) {
+            throw new InvalidEndpointRequestException("There is no usage history: it needs metering"
+                    + " (tenantry.metering.enabled) and the catalogue in a store (tenantry.directory.source=jdbc or"
+                    + " mongodb), or a UsageHistory bean.", "no usage history");
+        }
+        int max = limit == null ? 100 : limit;
+        if (max < 1 || max > UsageHistory.MAX_LIMIT) {
+            throw new InvalidEndpointRequestException("limit must be between 1 and " + UsageHistory.MAX_LIMIT + ".",
+                    "limit out of range");
+        }
+        Instant start = instant("from", from, Instant.EPOCH);
+        Instant end = instant("to", to, END_OF_TIME);
+        if (end.isBefore(start)) {
+            throw new InvalidEndpointRequestException("to is before from.", "empty window");
+        }
+        return new UsageHistoryDescriptor(id, history.find(TenantId.of(id), start, end, max).stream()
+                .map(UsageDescriptor::of).toList());
+    }
+
+    private static Instant instant(String name, @Nullable String value, Instant otherwise) {
+        try {
+            return value == null ? otherwise : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEndpointRequestException(name + " must be an ISO-8601 instant such as"
+                    + " 2026-11-30T00:00:00Z, was \"" + value + "\".", "malformed " + name);
+        }
     }
 
     /**
@@ -219,7 +284,8 @@ public final class TenantsEndpoint {
         }
         return new TenantDescriptor(tenant.id().value(), tenant.name(), tenant.status().name(), tenant.tier(),
                 tenant.region().orElse(null), tenant.placement().isPresent(), placement, routingError,
-                operations == null ? null : operations.latest(tenant.id()).orElse(null));
+                operations == null ? null : operations.latest(tenant.id()).orElse(null),
+                usage == null ? null : usage.usage(tenant.id()).map(UsageDescriptor::of).orElse(null));
     }
 
     private @Nullable PhysicalNames physical(TenantId tenant, Placement placement) {
@@ -243,10 +309,40 @@ public final class TenantsEndpoint {
      * @param routingError why no rule applies, or why the adapter could not name the placement's
      *     physical home; null when neither happened
      * @param operation the tenant's latest lifecycle operation, when the lifecycle is wired and there was one
+     * @param usage the tenant's latest usage, when metering is wired and has measured it
      */
     public record TenantDescriptor(String id, String name, String status, String tier, @Nullable String region,
             boolean pinned, @Nullable PlacementDescriptor placement, @Nullable String routingError,
-            @Nullable OperationDescriptor operation) {
+            @Nullable OperationDescriptor operation, @Nullable UsageDescriptor usage) {
+    }
+
+    /**
+     * One measurement of a tenant's usage.
+     *
+     * @param items documents or rows over all its collections or tables
+     * @param bytes bytes over all of them (what each model can attribute to the tenant alone; see
+     *     {@code TenantUsage})
+     * @param measuredAt when it was measured
+     * @param placement where it was measured
+     * @param resources each collection's or table's part, by name
+     */
+    public record UsageDescriptor(long items, long bytes, String measuredAt, String placement,
+            Map<String, ResourceUsage> resources) {
+
+        static UsageDescriptor of(TenantUsage usage) {
+            Map<String, ResourceUsage> resources = new LinkedHashMap<>();
+            usage.resources().forEach((name, r) -> resources.put(name, new ResourceUsage(r.items(), r.bytes())));
+            return new UsageDescriptor(usage.totalItems(), usage.totalBytes(), usage.measuredAt().toString(),
+                    usage.placement().toString(), resources);
+        }
+    }
+
+    /** One collection's or table's part of a measurement: documents or rows, and bytes. */
+    public record ResourceUsage(long items, long bytes) {
+    }
+
+    /** A tenant's measurements from the usage history, oldest first. */
+    public record UsageHistoryDescriptor(String id, List<UsageDescriptor> measurements) {
     }
 
     /**

@@ -56,7 +56,8 @@ import org.springframework.context.annotation.Primary;
 @Conditional(OnJdbcConfigured.class)
 @EnableConfigurationProperties({TenantryProperties.class, TenantryJdbcProperties.class, DataSourceProperties.class})
 @Import({TenantryJdbcAutoConfiguration.ControlPlaneConfiguration.class, JdbcDirectoryConfiguration.class,
-        JdbcFrameworkConfiguration.class, JdbcLifecycleConfiguration.class})
+        JdbcFrameworkConfiguration.class, JdbcLifecycleConfiguration.class, JdbcAuditConfiguration.class,
+        JdbcMeteringConfiguration.class})
 public final class TenantryJdbcAutoConfiguration {
 
     /** Name of the routing {@code DataSource} bean, the application's primary one. */

@@ -36,7 +36,8 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass({TenantMongo.class, MongoClient.class})
 @ConditionalOnProperty(name = "tenantry.mongodb.enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties({TenantryProperties.class, TenantryMongoProperties.class})
-@Import({MongoDirectoryConfiguration.class, MongoLifecycleConfiguration.class})
+@Import({MongoDirectoryConfiguration.class, MongoLifecycleConfiguration.class, MongoAuditConfiguration.class,
+        MongoMeteringConfiguration.class})
 public final class TenantryMongoAutoConfiguration {
 
     /** The cluster name of the application's own MongoClient when no cluster is configured. */

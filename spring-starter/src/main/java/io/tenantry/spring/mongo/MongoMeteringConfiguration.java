@@ -1,0 +1,48 @@
+package io.tenantry.spring.mongo;
+
+import com.mongodb.client.MongoClient;
+import io.tenantry.mongo.MongoUsageHistory;
+import io.tenantry.mongo.TenantMongo;
+import io.tenantry.spi.UsageHistory;
+import io.tenantry.spi.UsageMeter;
+import io.tenantry.spring.InvalidTenantryConfigurationException;
+import io.tenantry.spring.TenantryProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The MongoDB adapter's part in metering: its {@link UsageMeter}, and, when the catalogue is the
+ * {@code tenants} collection, the usage history beside it ({@value MongoUsageHistory#DEFAULT_COLLECTION}) in
+ * the same administration database, with its indexes.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = "tenantry.metering.enabled", matchIfMissing = true)
+class MongoMeteringConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "tenantryMongoUsageMeter")
+    UsageMeter tenantryMongoUsageMeter(TenantMongo mongo) {
+        return mongo.meter();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(UsageHistory.class)
+    @ConditionalOnProperty(name = "tenantry.directory.source", havingValue = "mongodb")
+    @ConditionalOnBooleanProperty(name = "tenantry.metering.history.enabled", matchIfMissing = true)
+    MongoUsageHistory tenantryMongoUsageHistory(MongoClusters clusters, TenantryProperties properties) {
+        TenantryProperties.MongoDirectory settings = properties.getDirectory().getMongodb();
+        MongoClient client = clusters.clients().get(settings.getCluster());
+        if (client == null) {
+            throw new InvalidTenantryConfigurationException("tenantry.directory.mongodb.cluster", settings.getCluster(),
+                    "the usage history is kept on this cluster, and there is no such cluster; configured: "
+                            + clusters.clients().keySet() + ".",
+                    "Name one of them, or add tenantry.mongodb.clusters." + settings.getCluster() + "=...");
+        }
+        MongoUsageHistory history = MongoUsageHistory.of(client.getDatabase(settings.getDatabase()));
+        history.createIndexes();
+        return history;
+    }
+}
