@@ -15,15 +15,12 @@ import io.tenantry.TenantLifecycle;
 import io.tenantry.TenantRouter;
 import io.tenantry.mongo.TenantMongo;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
@@ -70,7 +67,7 @@ public final class MongoMoveBenchmark {
         this.servers = servers;
         this.a = a;
         this.b = b;
-        this.clocks = new MoveClocks(servers);
+        this.clocks = new MoveClocks(servers::cpuNanos, servers::gcNanos);
         TenantDirectory directory = TenantDirectory.inMemory(pinned(ACME), pinned(BRAVO), pinned(WARM_UP));
         TenantRouter router = TenantRouter.builder().otherwise(SOURCE).build();
         this.mongo = TenantMongo.builder().cluster("a", a).cluster("b", b).directory(directory).router(router)
@@ -90,14 +87,14 @@ public final class MongoMoveBenchmark {
         String serverHeap = args.length > 2 ? args[2] : defaultServerHeap(documents);
         System.out.printf(Locale.ROOT, "%,d documents, %d round(s); %d cores, load average %s; Java %s;"
                 + " mover heap at most %,d MiB; server heap %s%n", documents, rounds,
-                Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20, serverHeap);
+                Runtime.getRuntime().availableProcessors(), MoveClocks.loadAverage(),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, serverHeap);
         try (MongoServerProcess servers = MongoServerProcess.start(2, serverHeap);
                 MongoClient a = MongoClients.create(servers.uri(0));
                 MongoClient b = MongoClients.create(servers.uri(1))) {
             new MongoMoveBenchmark(servers, a, b).run(documents, rounds);
         }
-        System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
+        System.out.printf(Locale.ROOT, "load average at the end: %s%n", MoveClocks.loadAverage());
     }
 
     /**
@@ -138,7 +135,7 @@ public final class MongoMoveBenchmark {
                 + " %.0f s since the fill began%n", servers.residentMib(),
                 MongoServerProcess.memoryMib(ProcessHandle.current().pid(), "VmHWM"),
                 (System.nanoTime() - started) / 1e9);
-        new MoveReport(runs, rounds).print(System.out);
+        new MoveReport(runs, rounds, "documents", "as stored at the target").print(System.out);
     }
 
     /** Inserts {@code count} work orders for {@code tenant} through Tenantry: stored as the FIELD model stores them. */
@@ -197,7 +194,7 @@ public final class MongoMoveBenchmark {
             }
         }
         MoveRun run = new MoveRun(side, round, tenant, copied[0], copied[1], total, phases, used);
-        run.print(System.out);
+        run.print(System.out, "docs");
         return run;
     }
 
@@ -211,11 +208,13 @@ public final class MongoMoveBenchmark {
         servers.collectGarbage();
         HeapWatch heap = HeapWatch.start();
         MoveClocks.Reading start = clocks.read();
-        @Nullable TenantDigest expected = digests ? traced(name, MoveRun.DIGEST_SOURCE, raw::digestSource) : null;
+        @Nullable TenantDigest expected = digests
+                ? MovePhaseEvent.traced(name, MoveRun.DIGEST_SOURCE, raw::digestSource) : null;
         MoveClocks.Reading copyStart = clocks.read();
-        long copied = traced(name, MoveRun.COPY, raw::copy);
+        long copied = MovePhaseEvent.traced(name, MoveRun.COPY, raw::copy);
         MoveClocks.Reading copyEnd = clocks.read();
-        @Nullable TenantDigest actual = digests ? traced(name, MoveRun.VERIFY, raw::digestTarget) : null;
+        @Nullable TenantDigest actual = digests
+                ? MovePhaseEvent.traced(name, MoveRun.VERIFY, raw::digestTarget) : null;
         MoveClocks.Reading end = clocks.read();
         HeapWatch.Heap used = heap.stop();
         if (digests) {
@@ -236,25 +235,8 @@ public final class MongoMoveBenchmark {
         }
         MoveRun run = new MoveRun(digests ? MoveRun.Side.RAW_WITH_DIGESTS : MoveRun.Side.RAW, round, tenant, copied, -1,
                 end.minus(start), phases, used);
-        run.print(System.out);
+        run.print(System.out, "docs");
         runs.add(run);
         b.getDatabase("raw_" + tenant.value()).drop();
-    }
-
-    private static <T> T traced(String run, String part, Supplier<T> body) {
-        MovePhaseEvent event = new MovePhaseEvent(run, part);
-        event.begin();
-        T result = body.get();
-        event.commit();
-        return result;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }

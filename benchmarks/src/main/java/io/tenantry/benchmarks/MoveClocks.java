@@ -1,21 +1,32 @@
 package io.tenantry.benchmarks;
 
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * Reads, at one instant, the wall clock, the CPU time of this JVM (the mover: the driver and Tenantry or
- * the raw loop), the CPU time of the server process, and the time each JVM spent in garbage collection. Two
- * readings subtract into what happened between them. Thread-safe.
+ * the raw loop), the CPU time of the servers' processes, and the time this JVM and the servers spent in
+ * garbage collection (servers without a collector, such as PostgreSQL, report 0). Two readings subtract
+ * into what happened between them. Thread-safe if the servers' clocks are.
  */
 final class MoveClocks {
 
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final MongoServerProcess servers;
+    private final LongSupplier serverCpu;
+    private final LongSupplier serverGc;
 
-    MoveClocks(MongoServerProcess servers) {
-        this.servers = servers;
+    /**
+     * @param serverCpu the CPU nanoseconds the servers' processes have used so far, all of them
+     * @param serverGc the nanoseconds the servers' collectors have spent so far, or 0 always
+     */
+    MoveClocks(LongSupplier serverCpu, LongSupplier serverGc) {
+        this.serverCpu = serverCpu;
+        this.serverGc = serverGc;
     }
 
     /** Returns the clocks now. */
@@ -24,9 +35,19 @@ final class MoveClocks {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, collector.getCollectionTime());
         }
-        long serverGc = servers.gcNanos();
-        return new Reading(System.nanoTime(), os.getProcessCpuTime(), servers.cpuNanos(), gcMillis * 1_000_000,
-                serverGc);
+        long serverGcNanos = serverGc.getAsLong();
+        return new Reading(System.nanoTime(), os.getProcessCpuTime(), serverCpu.getAsLong(), gcMillis * 1_000_000,
+                serverGcNanos);
+    }
+
+    /** Returns the machine's load averages over 1, 5 and 15 minutes from Linux's {@code /proc}, or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /**

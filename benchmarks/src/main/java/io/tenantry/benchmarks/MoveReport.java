@@ -7,30 +7,42 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The summary of {@link MongoMoveBenchmark}'s measured rounds: throughput of each side (mean over rounds,
- * each round in brackets), Tenantry's throughput over the raw loop's, round by round, the split of a move
- * into its phases, and this JVM's heap during each side's runs.
+ * The summary of the measured rounds of {@link MongoMoveBenchmark} or {@link JdbcMoveBenchmark}: throughput
+ * of each side (mean over rounds, each round in brackets), Tenantry's throughput over the raw loop's, round
+ * by round, the split of a move into its phases, and this JVM's heap during each side's runs. The servers'
+ * GC columns are left out when the servers report none (PostgreSQL).
  */
 final class MoveReport {
 
     private final List<MoveRun> runs;
     private final int rounds;
     private final long bytes;
+    private final String items;
+    private final String bytesAre;
+    private final boolean serverGc;
 
-    MoveReport(List<MoveRun> runs, int rounds) {
+    /**
+     * @param items what the runs copy, plural ("documents", "rows")
+     * @param bytesAre what the progress's bytes measure ("as stored at the target", "of values as text")
+     */
+    MoveReport(List<MoveRun> runs, int rounds, String items, String bytesAre) {
         this.runs = runs;
         this.rounds = rounds;
+        this.items = items;
+        this.bytesAre = bytesAre;
+        this.serverGc = runs.stream().anyMatch(r -> r.total().serverGc() != 0);
         this.bytes = runs.stream().filter(r -> r.side() == MoveRun.Side.TENANTRY).mapToLong(MoveRun::bytes).max()
                 .orElse(-1);
     }
 
     void print(PrintStream out) {
-        long documents = runs.isEmpty() ? 0 : runs.get(0).documents();
-        out.printf(Locale.ROOT, "%nSummary of %d round(s): %,d documents, %,.1f MB as stored at the target (%,.0f bytes"
-                + " a document); mean over rounds, each round in brackets; MB = 10^6 bytes%n", rounds, documents,
-                bytes / 1e6, (double) bytes / Math.max(1, documents));
-        out.printf(Locale.ROOT, "%-36s %-22s %-26s %6s %12s %12s %11s %11s%n", "", "seconds", "documents/s", "MB/s",
-                "mover CPU s", "server CPU s", "mover GC s", "server GC s");
+        long count = runs.isEmpty() ? 0 : runs.get(0).items();
+        out.printf(Locale.ROOT, "%nSummary of %d round(s): %,d %s, %,.1f MB %s (%,.0f bytes each); mean over rounds,"
+                + " each round in brackets; MB = 10^6 bytes%n", rounds, count, items, bytes / 1e6, bytesAre,
+                (double) bytes / Math.max(1, count));
+        out.printf(Locale.ROOT, "%-36s %-22s %-26s %6s %12s %12s %11s%s%n", "", "seconds", items + "/s", "MB/s",
+                "mover CPU s", "server CPU s", "mover GC s", serverGc ? String.format(Locale.ROOT, " %11s",
+                "server GC s") : "");
         row(out, "raw copy", MoveRun.Side.RAW, r -> r.phase(MoveRun.COPY));
         row(out, "Tenantry copy phase", MoveRun.Side.TENANTRY, r -> r.phase(MoveRun.COPY));
         row(out, "raw copy, after the source's digest", MoveRun.Side.RAW_WITH_DIGESTS, r -> r.phase(MoveRun.COPY));
@@ -54,16 +66,16 @@ final class MoveReport {
                 r -> r.phase(MoveRun.COPY));
 
         for (MoveRun.Side side : new MoveRun.Side[] {MoveRun.Side.TENANTRY, MoveRun.Side.TENANTRY_BACK}) {
-            out.printf(Locale.ROOT, "%n%s, by phase (mean seconds, share of the move; mover CPU s, server CPU s,"
-                    + " server GC s):%n", side.label);
+            out.printf(Locale.ROOT, "%n%s, by phase (mean seconds, share of the move; mover CPU s, server CPU s%s):%n",
+                    side.label, serverGc ? ", server GC s" : "");
             double total = mean(side, r -> r.total().seconds());
             for (String phase : new String[] {MoveRun.DIGEST_SOURCE, MoveRun.PREPARE_TARGET, MoveRun.COPY,
                 MoveRun.VERIFY, MoveRun.ERASE_SOURCE, MoveRun.OTHER}) {
                 double seconds = mean(side, r -> r.phase(phase).seconds());
-                out.printf(Locale.ROOT, "  %-15s %8.2f s %5.1f %%   %7.1f %7.1f %7.2f%n", phase, seconds,
+                out.printf(Locale.ROOT, "  %-15s %8.2f s %5.1f %%   %7.1f %7.1f%s%n", phase, seconds,
                         100 * seconds / total, mean(side, r -> r.phase(phase).moverCpu() / 1e9),
-                        mean(side, r -> r.phase(phase).serverCpu() / 1e9),
-                        mean(side, r -> r.phase(phase).serverGc() / 1e9));
+                        mean(side, r -> r.phase(phase).serverCpu() / 1e9), serverGc ? String.format(Locale.ROOT,
+                        " %7.2f", mean(side, r -> r.phase(phase).serverGc() / 1e9)) : "");
             }
         }
 
@@ -95,15 +107,16 @@ final class MoveReport {
         for (MoveRun run : of) {
             double s = part.apply(run).seconds();
             seconds.add(String.format(Locale.ROOT, "%.2f", s));
-            rates.add(String.format(Locale.ROOT, "%,.0f", run.documents() / s));
+            rates.add(String.format(Locale.ROOT, "%,.0f", run.items() / s));
             meanSeconds += s / of.size();
-            meanRate += run.documents() / s / of.size();
+            meanRate += run.items() / s / of.size();
         }
-        out.printf(Locale.ROOT, "%-36s %-22s %-26s %6.1f %12.1f %12.1f %11.2f %11.2f%n", label,
+        out.printf(Locale.ROOT, "%-36s %-22s %-26s %6.1f %12.1f %12.1f %11.2f%s%n", label,
                 String.format(Locale.ROOT, "%.2f %s", meanSeconds, seconds),
                 String.format(Locale.ROOT, "%,.0f %s", meanRate, rates), bytes / 1e6 / meanSeconds,
                 mean(side, r -> part.apply(r).moverCpu() / 1e9), mean(side, r -> part.apply(r).serverCpu() / 1e9),
-                mean(side, r -> part.apply(r).gc() / 1e9), mean(side, r -> part.apply(r).serverGc() / 1e9));
+                mean(side, r -> part.apply(r).gc() / 1e9), serverGc ? String.format(Locale.ROOT, " %11.2f",
+                mean(side, r -> part.apply(r).serverGc() / 1e9)) : "");
     }
 
     private void ratio(PrintStream out, String label, MoveRun.Side tenantry, Function<MoveRun, MoveClocks.Reading> ours,

@@ -6,19 +6,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One measured run of {@link MongoMoveBenchmark}: a Tenantry move, or a raw copy with or without digests.
+ * One measured run of {@link MongoMoveBenchmark} or {@link JdbcMoveBenchmark}: a Tenantry move, or a raw copy
+ * with or without digests.
  *
  * @param side what ran
  * @param round the round, from 0; -1 for the warm-up
  * @param tenant the tenant moved or copied
- * @param documents documents copied
- * @param bytes bytes of those documents as stored at the target, as the move's progress reported them; -1
- *     for a raw copy, which copies the same documents as Tenantry's
+ * @param items documents or rows copied
+ * @param bytes their size as the move's progress reported it (MongoDB: BSON as stored at the target;
+ *     JDBC: characters of the values' text); -1 for a raw copy, which copies the same items as Tenantry's
  * @param total the whole run
  * @param phases its parts, by name, in order ({@link #DIGEST_SOURCE}, ...)
  * @param heap this JVM's heap during the run
  */
-record MoveRun(Side side, int round, TenantId tenant, long documents, long bytes, MoveClocks.Reading total,
+record MoveRun(Side side, int round, TenantId tenant, long items, long bytes, MoveClocks.Reading total,
         Map<String, MoveClocks.Reading> phases, HeapWatch.Heap heap) {
 
     static final String DIGEST_SOURCE = "digest source";
@@ -70,25 +71,29 @@ record MoveRun(Side side, int round, TenantId tenant, long documents, long bytes
         return phase(DIGEST_SOURCE).plus(phase(PREPARE_TARGET)).plus(phase(COPY)).plus(phase(VERIFY));
     }
 
-    void print(PrintStream out) {
+    /** Prints the run on one line, counting its items as {@code unit} ("docs", "rows"). */
+    void print(PrintStream out, String unit) {
         StringBuilder line = new StringBuilder();
-        line.append(String.format(Locale.ROOT, "%-9s %-41s %,11d docs in %7.2f s |",
-                round < 0 ? "warm-up" : "round " + (round + 1), side.label + " (" + tenant + ")", documents,
+        line.append(String.format(Locale.ROOT, "%-9s %-41s %,11d %s in %7.2f s |",
+                round < 0 ? "warm-up" : "round " + (round + 1), side.label + " (" + tenant + ")", items, unit,
                 total.seconds()));
         for (String name : new String[] {DIGEST_SOURCE, PREPARE_TARGET, COPY, VERIFY, ERASE_SOURCE, OTHER}) {
             if (phases.containsKey(name) || (name.equals(OTHER) && phases.size() > 1)) {
                 line.append(String.format(Locale.ROOT, " %s %.2f s", name, phase(name).seconds()));
                 if (name.equals(COPY)) {
-                    line.append(String.format(Locale.ROOT, " (%,.0f docs/s)", documents / phase(COPY).seconds()));
+                    line.append(String.format(Locale.ROOT, " (%,.0f %s/s)", items / phase(COPY).seconds(), unit));
                 }
                 line.append(',');
             }
         }
         line.setLength(line.length() - 1);
-        line.append(String.format(Locale.ROOT, " | CPU mover %.1f s, server %.1f s; GC mover %.2f s, server %.2f s"
-                + " | mover heap MiB: before %d, peak after GC %d, peak %d, %d GCs", total.moverCpu() / 1e9,
-                total.serverCpu() / 1e9, total.gc() / 1e9, total.serverGc() / 1e9, heap.before(), heap.peakAfterGc(),
-                heap.peakUsed(), heap.collections()));
+        line.append(String.format(Locale.ROOT, " | CPU mover %.1f s, server %.1f s; GC mover %.2f s",
+                total.moverCpu() / 1e9, total.serverCpu() / 1e9, total.gc() / 1e9));
+        if (total.serverGc() != 0) { // PostgreSQL has no collector to report
+            line.append(String.format(Locale.ROOT, ", server %.2f s", total.serverGc() / 1e9));
+        }
+        line.append(String.format(Locale.ROOT, " | mover heap MiB: before %d, peak after GC %d, peak %d, %d GCs",
+                heap.before(), heap.peakAfterGc(), heap.peakUsed(), heap.collections()));
         out.println(line);
     }
 }
