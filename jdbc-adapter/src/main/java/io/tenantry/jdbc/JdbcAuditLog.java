@@ -1,5 +1,9 @@
 package io.tenantry.jdbc;
 
+import static io.tenantry.jdbc.ControlPlaneRows.ceilingMicros;
+import static io.tenantry.jdbc.ControlPlaneRows.commit;
+import static io.tenantry.jdbc.ControlPlaneRows.timestamp;
+
 import io.tenantry.AuditEvent;
 import io.tenantry.AuditQuery;
 import io.tenantry.StoreUnavailableException;
@@ -13,7 +17,6 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -251,37 +254,14 @@ public final class JdbcAuditLog implements AuditLog {
     @Override
     public long purge(Instant before) {
         Objects.requireNonNull(before, "before");
-        OffsetDateTime bound = timestamp(before.truncatedTo(ChronoUnit.MICROS));
-        long removed = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("DELETE FROM " + table
-                + " WHERE id IN (SELECT id FROM " + table + " WHERE at < ? ORDER BY at LIMIT " + purgeBatch + ")")) {
-            int batch;
-            do {
-                p.setObject(1, bound);
-                batch = p.executeUpdate();
-                commit(c);
-                removed += batch;
-            } while (batch == purgeBatch);
+        long[] removed = new long[1];
+        try {
+            return ControlPlaneRows.purge(dataSource, table, "at", before, purgeBatch, n -> removed[0] = n);
         } catch (SQLException e) {
-            throw failure("purge events before " + before + " (" + removed + " removed so far)", e);
-        }
-        return removed;
-    }
-
-    private static Instant ceilingMicros(Instant instant) {
-        Instant truncated = instant.truncatedTo(ChronoUnit.MICROS);
-        return truncated.equals(instant) ? instant : truncated.plus(1, ChronoUnit.MICROS);
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static void commit(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.commit();
+            throw failure("purge events before " + before + " (" + removed[0] + " removed so far)", e);
         }
     }
+
 
     private RuntimeException failure(String action, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -1,5 +1,9 @@
 package io.tenantry.jdbc;
 
+import static io.tenantry.jdbc.ControlPlaneRows.ceilingMicros;
+import static io.tenantry.jdbc.ControlPlaneRows.commit;
+import static io.tenantry.jdbc.ControlPlaneRows.timestamp;
+
 import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
 import io.tenantry.StoreUnavailableException;
@@ -15,7 +19,6 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -247,38 +250,14 @@ public final class JdbcUsageHistory implements UsageHistory {
     @Override
     public long purge(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        OffsetDateTime bound = timestamp(cutoff.truncatedTo(ChronoUnit.MICROS));
-        int removed = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("DELETE FROM " + TABLE
-                + " WHERE id IN (SELECT id FROM " + TABLE + " WHERE measured_at < ? ORDER BY measured_at LIMIT "
-                + PURGE_BATCH + ")")) {
-            int batch;
-            do {
-                p.setObject(1, bound);
-                batch = p.executeUpdate();
-                commit(c);
-                removed += batch;
-            } while (batch == PURGE_BATCH);
+        long[] removed = new long[1];
+        try {
+            return ControlPlaneRows.purge(dataSource, TABLE, "measured_at", cutoff, PURGE_BATCH, n -> removed[0] = n);
         } catch (SQLException e) {
-            throw failure("purge the measurements before " + cutoff + " (" + removed + " removed so far)", e);
-        }
-        return removed;
-    }
-
-    private static Instant ceilingMicros(Instant instant) {
-        Instant truncated = instant.truncatedTo(ChronoUnit.MICROS);
-        return truncated.equals(instant) ? instant : truncated.plus(1, ChronoUnit.MICROS);
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static void commit(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.commit();
+            throw failure("purge the measurements before " + cutoff + " (" + removed[0] + " removed so far)", e);
         }
     }
+
 
     private static RuntimeException failure(String action, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
