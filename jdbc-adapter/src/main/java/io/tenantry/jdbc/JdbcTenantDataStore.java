@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import io.tenantry.jdbc.PlacedTables.Table;
 import io.tenantry.spi.TenantDataStore;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -442,10 +443,53 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
         try (Connection c = PlacedTables.connect(side.store, side.store.maintenanceDatabase());
                 Statement s = c.createStatement()) {
             JdbcProvisioning.lock(c, target.database());
-            boolean force = c.getMetaData().getDatabaseMajorVersion() >= 13;
-            s.execute("DROP DATABASE IF EXISTS " + JdbcNames.quote(target.database()) + (force ? " WITH (FORCE)" : ""));
+            String drop = "DROP DATABASE IF EXISTS " + JdbcNames.quote(target.database());
+            if (c.getMetaData().getDatabaseMajorVersion() < 13) {
+                s.execute(drop);
+            } else {
+                try {
+                    s.execute(drop + " WITH (FORCE)");
+                } catch (SQLException e) {
+                    if (!"42501".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    // PostgreSQL 16+ lets only superusers terminate processes without a role, such as an
+                    // autovacuum worker busy in the database; a plain DROP DATABASE stops those itself
+                    dropWithoutForce(c, s, target.database(), drop);
+                }
+            }
         }
         pools.evict(target.store(), target.database()); // in case a request opened it again meanwhile
+    }
+
+    /**
+     * Ends the sessions on {@code database} that the login role may end, then drops it without
+     * {@code FORCE}, which stops autovacuum workers by itself; retries for a few seconds while a session
+     * still holds the database ({@code 55006}).
+     */
+    private static void dropWithoutForce(Connection c, Statement s, String database, String drop) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement p = c.prepareStatement("SELECT pg_catalog.pg_terminate_backend(pid) FROM"
+                    + " pg_catalog.pg_stat_activity WHERE datname = ? AND pid <> pg_catalog.pg_backend_pid()"
+                    + " AND usesysid IS NOT NULL AND pg_catalog.pg_has_role(usesysid, 'MEMBER')")) {
+                p.setString(1, database);
+                p.executeQuery().close();
+            }
+            try {
+                s.execute(drop);
+                return;
+            } catch (SQLException e) {
+                if (!"55006".equals(e.getSQLState()) || attempt >= 20) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(250); // the terminated sessions and stopped workers leave within moments
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while dropping database " + database, "57014", interrupted);
+            }
+        }
     }
 
     private PlacedTables placed(TenantId tenant, Placement placement) {
