@@ -30,6 +30,48 @@ final class ControlPlaneRows {
         return truncated.equals(instant) ? instant : truncated.plus(1, ChronoUnit.MICROS);
     }
 
+    /**
+     * Runs {@code statements} (a table's {@code CREATE TABLE IF NOT EXISTS} and its indexes) in one
+     * transaction unless {@code table} exists, so that a table made here always has its indexes and a table
+     * made by someone else is left as it is. Two processes starting at once may both pass the check; the
+     * loser's duplicate-object error is swallowed, the table exists then.
+     *
+     * @throws SQLException any other failure
+     */
+    static void createIfMissing(DataSource dataSource, String table, String... statements) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, table);
+                try (java.sql.ResultSet r = exists.executeQuery()) {
+                    r.next();
+                    if (r.getBoolean(1)) {
+                        commit(c);
+                        return;
+                    }
+                }
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (java.sql.Statement s = c.createStatement()) {
+                for (String statement : statements) {
+                    s.execute(statement);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            // 23505 unique violation, 42P07 duplicate table, 42710 duplicate object: a concurrent creation won
+            if (!"23505".equals(state) && !"42P07".equals(state) && !"42710".equals(state)) {
+                throw e;
+            }
+        }
+    }
+
     /** Commits, unless the connection auto-commits. */
     static void commit(Connection c) throws SQLException {
         if (!c.getAutoCommit()) {

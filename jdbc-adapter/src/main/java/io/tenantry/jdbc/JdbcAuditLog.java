@@ -55,9 +55,6 @@ public final class JdbcAuditLog implements AuditLog {
     /** Room is left in the 63 bytes of an identifier for the index names, table name plus "_tenant_at". */
     private static final Pattern TABLE_NAME = Pattern.compile("(?:[a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]{0,52}");
     private static final String COLUMNS = "id, at, kind, tenant, detail, thread";
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String DUPLICATE_TABLE = "42P07";
-    private static final String DUPLICATE_OBJECT = "42710";
 
     private final DataSource dataSource;
     /** The table's name, quoted. */
@@ -137,36 +134,10 @@ public final class JdbcAuditLog implements AuditLog {
                     + " thread text NOT NULL)",
             "CREATE INDEX IF NOT EXISTS \"" + stem + "_tenant_at\" ON " + table + " (tenant, at)",
             "CREATE INDEX IF NOT EXISTS \"" + stem + "_at\" ON " + table + " (at)"};
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                exists.setString(1, table);
-                try (ResultSet r = exists.executeQuery()) {
-                    r.next();
-                    if (r.getBoolean(1)) {
-                        commit(c);
-                        return;
-                    }
-                }
-            }
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String statement : statements) {
-                    s.execute(statement);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+        try {
+            ControlPlaneRows.createIfMissing(dataSource, table, statements);
         } catch (SQLException e) {
-            // two concurrent CREATE ... IF NOT EXISTS may both pass the check; the loser's table exists now
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !DUPLICATE_TABLE.equals(e.getSQLState())
-                    && !DUPLICATE_OBJECT.equals(e.getSQLState())) {
-                throw failure("create table " + table, e);
-            }
+            throw failure("create table " + table, e);
         }
     }
 

@@ -98,34 +98,10 @@ public final class JdbcUsageHistory implements UsageHistory {
                     + " resources jsonb NOT NULL)",
             "CREATE INDEX IF NOT EXISTS " + TABLE + "_tenant_measured_at ON " + TABLE + " (tenant, measured_at)",
             "CREATE INDEX IF NOT EXISTS " + TABLE + "_measured_at ON " + TABLE + " (measured_at)"};
-        try (Connection c = dataSource.getConnection()) {
-            try (Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
-                r.next();
-                if (r.getBoolean(1)) {
-                    commit(c);
-                    return;
-                }
-            }
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String statement : statements) {
-                    s.execute(statement);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+        try {
+            ControlPlaneRows.createIfMissing(dataSource, TABLE, statements);
         } catch (SQLException e) {
-            // two concurrent CREATE ... IF NOT EXISTS may both pass the check; the loser's table exists now
-            if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())
-                    && !"42710".equals(e.getSQLState())) {
-                throw failure("create table " + TABLE, e);
-            }
+            throw failure("create table " + TABLE, e);
         }
     }
 
