@@ -36,7 +36,13 @@ public final class AuditEvent {
         /** A tenant was registered with an archive's data; {@link #detail()} names the archive. */
         TENANT_IMPORTED,
         /** A lifecycle operation was undone: after a failed verification, or on recovery after a crash. */
-        LIFECYCLE_ROLLED_BACK
+        LIFECYCLE_ROLLED_BACK,
+        /**
+         * A write or a counter was refused because it would pass one of the tenant's quotas; {@link #detail()}
+         * names the quota, its limit and the usage. Repeated refusals of one quota are coalesced (see
+         * {@link io.tenantry.TenantQuotas}).
+         */
+        QUOTA_EXCEEDED
     }
 
     private final Kind kind;
