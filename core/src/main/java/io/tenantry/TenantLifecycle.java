@@ -68,6 +68,7 @@ public final class TenantLifecycle {
     private final List<TenantDataStore> stores;
     private final LifecycleJournal journal;
     private final Duration settle;
+    private final @Nullable TenantQuotas quotas;
 
     private TenantLifecycle(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -75,6 +76,7 @@ public final class TenantLifecycle {
         this.stores = List.copyOf(b.stores);
         this.journal = b.journal;
         this.settle = b.settle;
+        this.quotas = b.quotas;
         if (stores.isEmpty()) {
             throw new IllegalStateException("A tenant lifecycle needs at least one adapter's TenantDataStore.");
         }
@@ -288,6 +290,7 @@ public final class TenantLifecycle {
             op = step(op, Step.SEALED);
         }
         store.erase(op.tenant(), op.from());
+        forgetCounts(op.tenant());
         op = step(op, Step.COPIED);
         directory.remove(op.tenant());
         audit(AuditEvent.Kind.TENANT_DELETED, op.tenant(), "erased at " + op.from() + " and removed");
@@ -460,6 +463,13 @@ public final class TenantLifecycle {
         return finishImport(op);
     }
 
+    /** A deleted tenant's quota counts go with its data, so that a tenant registered later under its id starts afresh. */
+    private void forgetCounts(TenantId tenant) {
+        if (quotas != null) {
+            quotas.forget(tenant);
+        }
+    }
+
     /** An adapter's lifecycle failure names the operation already; others get {@code prefix}. */
     private static String failed(RuntimeException e, String prefix) {
         return e instanceof TenantLifecycleException ? e.getMessage() : prefix + e.getMessage();
@@ -486,6 +496,7 @@ public final class TenantLifecycle {
         }
         if (registered != null || op.step() != Step.STARTED) {
             store.erase(op.tenant(), op.from());
+            forgetCounts(op.tenant());
         }
         if (registered != null) {
             directory.remove(op.tenant());
@@ -727,6 +738,7 @@ public final class TenantLifecycle {
         private final List<TenantDataStore> stores = new ArrayList<>();
         private LifecycleJournal journal = LifecycleJournal.inMemory();
         private Duration settle = Duration.ZERO;
+        private @Nullable TenantQuotas quotas;
 
         private Builder(TenantDirectory directory, TenantRouter router) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -756,6 +768,15 @@ public final class TenantLifecycle {
                 throw new IllegalArgumentException("settle must not be negative, was " + settle);
             }
             this.settle = settle;
+            return this;
+        }
+
+        /**
+         * Sets the quotas whose counts a deletion (or an undone import) forgets with the tenant's data; without
+         * them, a tenant registered later under a deleted one's id would inherit its counts until reconciled.
+         */
+        public Builder quotas(TenantQuotas quotas) {
+            this.quotas = Objects.requireNonNull(quotas, "quotas");
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures tenants where the directory and router place them, through each adapter's {@link UsageMeter}:
@@ -63,6 +64,16 @@ public final class TenantMetering {
      *     and logged
      */
     public Map<TenantId, TenantUsage> usageOfAll(int parallelism) {
+        return usageOfAll(parallelism, null);
+    }
+
+    /**
+     * Measures every tenant as {@link #usageOfAll(int)} does and, with {@code quotas}, reconciles each tenant's
+     * quota counts with its measurement as it is taken ({@link TenantQuotas#reconcile}).
+     *
+     * @throws IllegalArgumentException if {@code parallelism} is less than 1
+     */
+    public Map<TenantId, TenantUsage> usageOfAll(int parallelism, @Nullable TenantQuotas quotas) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
         }
@@ -76,7 +87,8 @@ public final class TenantMetering {
         try {
             List<Future<TenantUsage>> futures = new ArrayList<>();
             for (Tenant tenant : tenants) {
-                futures.add(pool.submit(() -> usage(tenant.id())));
+                futures.add(pool.submit(() -> quotas == null ? usage(tenant.id())
+                        : quotas.reconcile(tenant.id(), () -> usage(tenant.id()))));
             }
             Map<TenantId, TenantUsage> usage = new LinkedHashMap<>();
             for (int i = 0; i < tenants.size(); i++) {

@@ -244,6 +244,34 @@ class TenantQuotasTest {
         assertThat(audit.events()).hasSize(4);
     }
 
+    @Test
+    @DisplayName("deleting a tenant through the lifecycle forgets its counts; a tenant registered later under its id starts afresh")
+    void deletionForgetsTheCounts() {
+        TenantQuotas quotas = quotas().build();
+        register(ACME, "free", Map.of());
+        register(BRAVO, "free", Map.of());
+        quotas.reserve(ACME, "cards", 3, 0, () -> 0).settle(3);
+        quotas.reserve(BRAVO, "cards", 1, 0, () -> 0).settle(1);
+        TenantLifecycle.builder(directory, t -> SHARED).store(new MemoryDataStore()).quotas(quotas).build().delete(ACME);
+        assertThat(ledger.counts(ACME)).isEmpty();
+        assertThat(ledger.get(BRAVO, "items:cards")).hasValue(1);
+        register(ACME, "free", Map.of());
+        quotas.reserve(ACME, "cards", 3, 0, () -> 0).settle(3);
+    }
+
+    @Test
+    @DisplayName("metering every tenant with quotas reconciles each tenant's counts with its own measurement")
+    void meteringReconciles() {
+        TenantQuotas quotas = quotas().build();
+        register(ACME, "free", Map.of());
+        register(BRAVO, "enterprise", Map.of());
+        quotas.reserve(ACME, "cards", 3, 0, () -> 0).settle(3);
+        TenantMetering metering = TenantMetering.builder(directory, t -> SHARED).meter(meter(new AtomicLong(10))).build();
+        assertThat(metering.usageOfAll(2, quotas)).containsOnlyKeys(ACME, BRAVO);
+        assertThat(ledger.get(ACME, "items:cards")).hasValue(1);
+        assertThat(ledger.counts(BRAVO)).isEmpty();
+    }
+
     private static TenantUsage usage(Map<String, Resource> resources) {
         return new TenantUsage(ACME, SHARED, resources, Instant.now());
     }
