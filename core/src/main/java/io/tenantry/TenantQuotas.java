@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +70,7 @@ public final class TenantQuotas {
     private final TenantDirectory directory;
     private final QuotaLedger ledger;
     private final Map<String, Map<String, Quota>> tiers;
-    private final @Nullable TenantMetering metering;
+    private final @Nullable Function<TenantId, TenantUsage> measure;
     private final AuditSink audit;
     private final Duration auditInterval;
     /** Coalesced refusals by tenant and quota key, bounded so that a flood of tenant ids cannot grow it. */
@@ -81,7 +82,7 @@ public final class TenantQuotas {
         Map<String, Map<String, Quota>> copy = new HashMap<>();
         b.tiers.forEach((tier, quotas) -> copy.put(tier, Map.copyOf(quotas)));
         this.tiers = Map.copyOf(copy);
-        this.metering = b.metering;
+        this.measure = b.measure;
         this.audit = b.audit;
         this.auditInterval = b.auditInterval;
         this.refusals = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1)).build();
@@ -177,11 +178,11 @@ public final class TenantQuotas {
     private long reserveBytes(TenantId tenant, Quota quota, long bytes) {
         String key = quota.key();
         if (ledger.get(tenant, key).isEmpty()) {
-            if (metering == null) {
+            if (measure == null) {
                 throw new IllegalStateException("Tenant " + tenant + " has a bytes quota, which needs its storage"
                         + " measured: give TenantQuotas.builder(...).metering(...) the application's TenantMetering.");
             }
-            ledger.initialise(tenant, key, metering.usage(tenant).totalBytes());
+            ledger.initialise(tenant, key, measure.apply(tenant).totalBytes());
         }
         if (bytes == 0) {
             long held = ledger.get(tenant, key).orElse(0);
@@ -416,7 +417,7 @@ public final class TenantQuotas {
         private final TenantDirectory directory;
         private final QuotaLedger ledger;
         private final Map<String, Map<String, Quota>> tiers = new LinkedHashMap<>();
-        private @Nullable TenantMetering metering;
+        private @Nullable Function<TenantId, TenantUsage> measure;
         private AuditSink audit = AuditSink.slf4j();
         private Duration auditInterval = Duration.ofMinutes(1);
 
@@ -445,7 +446,15 @@ public final class TenantQuotas {
 
         /** Sets the metering that measures storage for {@code bytes} quotas and starts their counts. */
         public Builder metering(TenantMetering metering) {
-            this.metering = Objects.requireNonNull(metering, "metering");
+            return metering(Objects.requireNonNull(metering, "metering")::usage);
+        }
+
+        /**
+         * Sets how a tenant's storage is measured for {@code bytes} quotas, called at most once per tenant to start
+         * its count: for a metering that is built after the quotas (an adapter that enforces them also meters).
+         */
+        public Builder metering(Function<TenantId, TenantUsage> measure) {
+            this.measure = Objects.requireNonNull(measure, "measure");
             return this;
         }
 
@@ -472,7 +481,7 @@ public final class TenantQuotas {
          * @throws IllegalStateException if a tier has a bytes quota and no {@link #metering} was given
          */
         public TenantQuotas build() {
-            if (metering == null) {
+            if (measure == null) {
                 tiers.forEach((tier, quotas) -> {
                     if (quotas.containsKey(Quota.Kind.BYTES.label())) {
                         throw new IllegalStateException("Tier " + tier + " has a bytes quota, which needs the"
