@@ -3,6 +3,7 @@ package io.tenantry.spring.actuate;
 import com.mongodb.client.MongoClient;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantLifecycle;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.jdbc.TenantJdbc;
 import io.tenantry.mongo.TenantMongo;
@@ -41,10 +42,11 @@ public final class TenantryEndpointAutoConfiguration {
     @ConditionalOnBean({TenantDirectory.class, TenantRouter.class})
     TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router,
             ObjectProvider<AdapterPlacements> adapters, ObjectProvider<TenantOperations> operations,
-            ObjectProvider<MeteringSnapshot> usage, ObjectProvider<UsageHistory> history) {
+            ObjectProvider<MeteringSnapshot> usage, ObjectProvider<UsageHistory> history,
+            ObjectProvider<TenantQuotas> quotas) {
         MeteringSnapshot snapshot = usage.getIfUnique();
         return new TenantsEndpoint(directory, router, adapters.orderedStream().toList(), operations.getIfAvailable(),
-                snapshot, snapshot == null ? null : history.getIfUnique());
+                snapshot, snapshot == null ? null : history.getIfUnique(), quotas.getIfUnique());
     }
 
     /** The endpoint's write side, when the tenant lifecycle is wired. */

@@ -2,12 +2,15 @@ package io.tenantry.spring.actuate;
 
 import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
+import io.tenantry.QuotaUsage;
 import io.tenantry.RoutingException;
 import io.tenantry.Tenant;
 import io.tenantry.TenantArchive;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
+import io.tenantry.TenantStatus;
 import io.tenantry.TenantUsage;
 import io.tenantry.TenantryException;
 import io.tenantry.spi.UsageHistory;
@@ -65,6 +68,7 @@ public final class TenantsEndpoint {
     private final @Nullable TenantOperations operations;
     private final @Nullable MeteringSnapshot usage;
     private final @Nullable UsageHistory history;
+    private final @Nullable TenantQuotas quotas;
 
     /**
      * An endpoint that shows placements as the router chooses them, without their physical names.
@@ -82,17 +86,19 @@ public final class TenantsEndpoint {
 
     TenantsEndpoint(TenantDirectory directory, TenantRouter router, List<AdapterPlacements> adapters,
             @Nullable TenantOperations operations) {
-        this(directory, router, adapters, operations, null, null);
+        this(directory, router, adapters, operations, null, null, null);
     }
 
     TenantsEndpoint(TenantDirectory directory, TenantRouter router, List<AdapterPlacements> adapters,
-            @Nullable TenantOperations operations, @Nullable MeteringSnapshot usage, @Nullable UsageHistory history) {
+            @Nullable TenantOperations operations, @Nullable MeteringSnapshot usage, @Nullable UsageHistory history,
+            @Nullable TenantQuotas quotas) {
         this.directory = directory;
         this.router = router;
         this.adapters = List.copyOf(adapters);
         this.operations = operations;
         this.usage = usage;
         this.history = history;
+        this.quotas = quotas;
     }
 
     /** Lists every tenant, deleted ones included, ordered by id. */
@@ -282,10 +288,20 @@ public final class TenantsEndpoint {
         } catch (RoutingException e) {
             routingError = e.getMessage();
         }
+        List<QuotaDescriptor> quotaUsage = null;
+        String quotaError = null;
+        if (quotas != null && tenant.status() != TenantStatus.DELETED) {
+            try {
+                quotaUsage = quotas.usage(tenant.id()).stream().map(QuotaDescriptor::of).toList();
+            } catch (RuntimeException e) {
+                quotaError = e.getMessage();
+            }
+        }
         return new TenantDescriptor(tenant.id().value(), tenant.name(), tenant.status().name(), tenant.tier(),
                 tenant.region().orElse(null), tenant.placement().isPresent(), placement, routingError,
                 operations == null ? null : operations.latest(tenant.id()).orElse(null),
-                usage == null ? null : usage.usage(tenant.id()).map(UsageDescriptor::of).orElse(null));
+                usage == null ? null : usage.usage(tenant.id()).map(UsageDescriptor::of).orElse(null),
+                quotaUsage, quotaError);
     }
 
     private @Nullable PhysicalNames physical(TenantId tenant, Placement placement) {
@@ -310,10 +326,28 @@ public final class TenantsEndpoint {
      *     physical home; null when neither happened
      * @param operation the tenant's latest lifecycle operation, when the lifecycle is wired and there was one
      * @param usage the tenant's latest usage, when metering is wired and has measured it
+     * @param quotas the tenant's quotas with Tenantry's running count of each, when quotas are wired
+     * @param quotaError why its quotas could not be read (a malformed {@code quota.*} attribute), or null
      */
     public record TenantDescriptor(String id, String name, String status, String tier, @Nullable String region,
             boolean pinned, @Nullable PlacementDescriptor placement, @Nullable String routingError,
-            @Nullable OperationDescriptor operation, @Nullable UsageDescriptor usage) {
+            @Nullable OperationDescriptor operation, @Nullable UsageDescriptor usage,
+            @Nullable List<QuotaDescriptor> quotas, @Nullable String quotaError) {
+    }
+
+    /**
+     * One quota of a tenant.
+     *
+     * @param quota its key: {@code items:<collection or table>}, {@code bytes} or {@code counter:<name>}
+     * @param limit the most the tenant may hold
+     * @param usage Tenantry's running count, or null when nothing has been counted yet
+     */
+    public record QuotaDescriptor(String quota, long limit, @Nullable Long usage) {
+
+        static QuotaDescriptor of(QuotaUsage usage) {
+            return new QuotaDescriptor(usage.quota().key(), usage.quota().limit(),
+                    usage.usage().isPresent() ? usage.usage().getAsLong() : null);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tenantry.spring.lifecycle;
 
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantLifecycle;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.spi.LifecycleJournal;
 import io.tenantry.spi.TenantDataStore;
@@ -37,11 +38,13 @@ public final class TenantryLifecycleAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     TenantLifecycle tenantLifecycle(TenantDirectory directory, TenantRouter router, LifecycleJournal journal,
-            ObjectProvider<TenantDataStore> stores, TenantryProperties tenantry, TenantryLifecycleProperties properties) {
+            ObjectProvider<TenantDataStore> stores, ObjectProvider<TenantQuotas> quotas, TenantryProperties tenantry,
+            TenantryLifecycleProperties properties) {
         TenantLifecycle.Builder builder = TenantLifecycle.builder(directory, router).journal(journal)
                 .settle(settle(tenantry, properties));
         List<TenantDataStore> all = stores.orderedStream().toList();
         all.forEach(builder::store);
+        quotas.ifUnique(builder::quotas);
         return builder.build();
     }
 

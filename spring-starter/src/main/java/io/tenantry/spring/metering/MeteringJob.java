@@ -3,6 +3,7 @@ package io.tenantry.spring.metering;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
 import io.tenantry.TenantMetering;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantStatus;
 import io.tenantry.TenantUsage;
 import io.tenantry.spi.UsageHistory;
@@ -21,7 +22,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Measures every tenant on a daemon thread of its own, {@code initialDelay} after the context has started and
  * then {@code interval} after each run ends, so that runs never overlap: records each measurement in the
- * {@link UsageHistory} when there is one, purges the history of measurements older than the retention, and
+ * {@link UsageHistory} when there is one, reconciles each tenant's quota counts with its measurement when
+ * quotas are wired, purges the history of measurements older than the retention, and
  * last updates the {@link MeteringSnapshot}, whose listeners so see a run complete. A run that fails is logged
  * and the next one goes ahead; metering never stops the application. Several instances measuring the same tenants is harmless, if wasteful: each
  * records its own measurements.
@@ -34,6 +36,7 @@ final class MeteringJob implements SmartLifecycle {
     private final TenantDirectory directory;
     private final MeteringSnapshot snapshot;
     private final @Nullable UsageHistory history;
+    private final @Nullable TenantQuotas quotas;
     private final int parallelism;
     private final Duration initialDelay;
     private final Duration interval;
@@ -44,12 +47,13 @@ final class MeteringJob implements SmartLifecycle {
     private @Nullable ScheduledExecutorService scheduler;
 
     MeteringJob(TenantMetering metering, TenantDirectory directory, MeteringSnapshot snapshot,
-            @Nullable UsageHistory history, int parallelism, Duration initialDelay, Duration interval,
-            Duration retention, Clock clock) {
+            @Nullable UsageHistory history, @Nullable TenantQuotas quotas, int parallelism, Duration initialDelay,
+            Duration interval, Duration retention, Clock clock) {
         this.metering = metering;
         this.directory = directory;
         this.snapshot = snapshot;
         this.history = history;
+        this.quotas = quotas;
         this.parallelism = parallelism;
         this.initialDelay = initialDelay;
         this.interval = interval;
@@ -62,7 +66,7 @@ final class MeteringJob implements SmartLifecycle {
         synchronized (running) {
             Map<TenantId, TenantUsage> measured;
             try {
-                measured = metering.usageOfAll(parallelism);
+                measured = metering.usageOfAll(parallelism, quotas);
             } catch (RuntimeException e) {
                 if (!Thread.currentThread().isInterrupted()) {
                     LOG.warn("Could not measure the tenants; trying again in {}: {}", interval, e.toString());

@@ -3,6 +3,7 @@ package io.tenantry.spring.metering;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantMetering;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.spi.UsageHistory;
 import io.tenantry.spi.UsageMeter;
@@ -57,7 +58,7 @@ public final class TenantryMeteringAutoConfiguration {
     @Bean(destroyMethod = "stop")
     @ConditionalOnMissingBean
     MeteringJob tenantryMeteringJob(TenantMetering metering, TenantDirectory directory, MeteringSnapshot snapshot,
-            ObjectProvider<UsageHistory> histories, TenantryProperties tenantry,
+            ObjectProvider<UsageHistory> histories, ObjectProvider<TenantQuotas> quotas, TenantryProperties tenantry,
             TenantryMeteringProperties properties) {
         if (properties.getInterval().toMillis() < 1) {
             throw new InvalidTenantryConfigurationException("tenantry.metering.interval", properties.getInterval(),
@@ -78,7 +79,7 @@ public final class TenantryMeteringAutoConfiguration {
                     "a retention cannot be negative.", "Use a duration such as 90d, or 0 to keep every measurement.");
         }
         return new MeteringJob(metering, directory, snapshot, history(histories, tenantry, properties),
-                properties.getParallelism(), properties.getInitialDelay(), properties.getInterval(), retention,
+                quotas.getIfUnique(), properties.getParallelism(), properties.getInitialDelay(), properties.getInterval(), retention,
                 Clock.systemUTC());
     }
 

@@ -3,6 +3,7 @@ package io.tenantry.spring.web;
 import io.tenantry.TenantAdmission;
 import io.tenantry.spring.TenantryAutoConfiguration;
 import jakarta.servlet.DispatcherType;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,8 +14,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Servlet web wiring: the {@link TenantFilter}, registered just after the Spring Security filter
@@ -66,5 +70,22 @@ public final class TenantryWebAutoConfiguration {
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         registration.setName("tenantFilter");
         return registration;
+    }
+
+    /** Quota refusals as problem details, when Spring MVC is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebMvcConfigurer.class)
+    static class QuotaRefusals {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "tenantryQuotaRefusals")
+        WebMvcConfigurer tenantryQuotaRefusals() {
+            return new WebMvcConfigurer() {
+                @Override
+                public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+                    resolvers.add(new QuotaExceededResolver());
+                }
+            };
+        }
     }
 }

@@ -38,7 +38,7 @@ class TenantsEndpointUsageTest {
     @Test
     @DisplayName("lists the latest measurements of a window, oldest first, with each table's part")
     void listsTheWindow() {
-        TenantsEndpoint endpoint = new TenantsEndpoint(directory, router, List.of(), null, null, historyOfThree());
+        TenantsEndpoint endpoint = new TenantsEndpoint(directory, router, List.of(), null, null, historyOfThree(), null);
         TenantsEndpoint.UsageHistoryDescriptor all = endpoint.usage("acme", "usage", null, null, null);
         assertThat(all.measurements()).extracting(TenantsEndpoint.UsageDescriptor::items).containsExactly(0L, 1L, 2L);
         assertThat(all.measurements().get(2)).isEqualTo(new TenantsEndpoint.UsageDescriptor(2, 200,
@@ -53,7 +53,7 @@ class TenantsEndpointUsageTest {
     @Test
     @DisplayName("404 for another segment, a malformed id or an unknown tenant; 400 for a bad query or no history")
     void refusals() {
-        TenantsEndpoint endpoint = new TenantsEndpoint(directory, router, List.of(), null, null, historyOfThree());
+        TenantsEndpoint endpoint = new TenantsEndpoint(directory, router, List.of(), null, null, historyOfThree(), null);
         assertThat(endpoint.usage("acme", "sizes", null, null, null)).isNull();
         assertThat(endpoint.usage("Not An Id", "usage", null, null, null)).isNull();
         assertThat(endpoint.usage("bravo", "usage", null, null, null)).isNull();
@@ -63,7 +63,7 @@ class TenantsEndpointUsageTest {
                 () -> endpoint.usage("acme", "usage", T0.toString(), T0.minusSeconds(1).toString(), null))) {
             assertThatThrownBy(bad::run).isInstanceOf(InvalidEndpointRequestException.class);
         }
-        TenantsEndpoint withoutHistory = new TenantsEndpoint(directory, router, List.of(), null, null, null);
+        TenantsEndpoint withoutHistory = new TenantsEndpoint(directory, router, List.of(), null, null, null, null);
         assertThatThrownBy(() -> withoutHistory.usage("acme", "usage", null, null, null))
                 .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("no usage history");
         assertThat(withoutHistory.tenant("acme").usage()).as("no metering, no usage").isNull();

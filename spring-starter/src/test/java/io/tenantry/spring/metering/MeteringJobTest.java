@@ -58,7 +58,7 @@ class MeteringJobTest {
     private MeteringJob job(UsageHistory history, Duration retention) {
         TenantMetering metering = TenantMetering.builder(directory, TenantRouter.builder()
                 .otherwise(Placement.field("main", "app")).build()).meter(meter).build();
-        return new MeteringJob(metering, directory, snapshot, history, 2, Duration.ZERO,
+        return new MeteringJob(metering, directory, snapshot, history, null, 2, Duration.ZERO,
                 Duration.ofMinutes(15), retention, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
