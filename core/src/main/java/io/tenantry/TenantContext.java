@@ -284,7 +284,9 @@ public final class TenantContext {
     }
 
     /**
-     * Replaces the sink that receives audit events (system scopes). The default logs them to SLF4J.
+     * Replaces the sink that receives audit events: system scopes opened and closed here, the tenant
+     * lifecycle's operations, and whatever else is sent to {@link #auditSink()} (the Spring Boot starter sends
+     * quota refusals here too); see {@link AuditEvent.Kind}. The default logs them to SLF4J.
      *
      * @param sink the new sink, shared by all threads
      */
