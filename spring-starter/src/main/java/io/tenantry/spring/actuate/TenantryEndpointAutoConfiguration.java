@@ -23,12 +23,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code tenants} actuator endpoint, when the actuator is present and the endpoint is available. It
- * shows each placement's physical names through whichever adapters are wired, MongoDB, PostgreSQL or both,
- * and, when metering is wired, each tenant's latest usage and its usage history.
+ * The {@code tenants} actuator endpoint, when the actuator is present and the endpoint is available or the
+ * dashboard ({@code tenantry.dashboard.enabled}) shows it. It shows each placement's physical names through
+ * whichever adapters are wired, MongoDB, PostgreSQL or both, and, when metering is wired, each tenant's latest
+ * usage and its usage history.
  */
 @AutoConfiguration(after = {TenantryAutoConfiguration.class, TenantryMongoAutoConfiguration.class,
         TenantryJdbcAutoConfiguration.class, TenantryLifecycleAutoConfiguration.class,
@@ -38,7 +40,7 @@ public final class TenantryEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnAvailableEndpoint
+    @Conditional(OnTenantsEndpointOrDashboard.class)
     @ConditionalOnBean({TenantDirectory.class, TenantRouter.class})
     TenantsEndpoint tenantsEndpoint(TenantDirectory directory, TenantRouter router,
             ObjectProvider<AdapterPlacements> adapters, ObjectProvider<TenantOperations> operations,
@@ -51,7 +53,7 @@ public final class TenantryEndpointAutoConfiguration {
 
     /** The endpoint's write side, when the tenant lifecycle is wired. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
+    @Conditional(OnTenantsEndpointOrDashboard.class)
     static class Operations {
 
         @Bean
@@ -66,7 +68,7 @@ public final class TenantryEndpointAutoConfiguration {
     /** Physical names of placements on PostgreSQL stores. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(TenantJdbc.class)
-    @ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
+    @Conditional(OnTenantsEndpointOrDashboard.class)
     static class JdbcPlacements {
 
         @Bean
@@ -79,7 +81,7 @@ public final class TenantryEndpointAutoConfiguration {
     /** Physical names of placements on MongoDB clusters. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({TenantMongo.class, MongoClient.class})
-    @ConditionalOnAvailableEndpoint(TenantsEndpoint.class)
+    @Conditional(OnTenantsEndpointOrDashboard.class)
     static class MongoPlacements {
 
         @Bean

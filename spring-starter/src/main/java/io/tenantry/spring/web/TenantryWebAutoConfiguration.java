@@ -3,6 +3,7 @@ package io.tenantry.spring.web;
 import io.tenantry.TenantAdmission;
 import io.tenantry.spring.TenantryAutoConfiguration;
 import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,7 +25,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * Servlet web wiring: the {@link TenantFilter}, registered just after the Spring Security filter
  * chain (so token claims are known) and before everything else, with its claim source, rejection
  * handler (which conceals tenants from the callers {@code tenantry.web.conceal-tenants} names, as told
- * by the {@link RequestAuthentication} bean) and listeners.
+ * by the {@link RequestAuthentication} bean) and listeners. The filter leaves the paths of
+ * {@code tenantry.web.excluded-paths}, of its defaults and, when enabled, of the dashboard alone.
  */
 @AutoConfiguration(after = TenantryAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -52,9 +54,15 @@ public final class TenantryWebAutoConfiguration {
     @ConditionalOnBean(TenantAdmission.class)
     TenantFilter tenantFilter(TenantAdmission admission, ObjectProvider<RequestClaims> claims,
             TenantRejectionHandler rejections, ObjectProvider<TenantRequestListener> listeners,
-            TenantryWebProperties properties) {
+            TenantryWebProperties properties, Environment environment) {
+        List<String> excluded = new ArrayList<>(properties.effectiveExcludedPaths());
+        if (environment.getProperty("tenantry.dashboard.enabled", Boolean.class, false)) {
+            // the dashboard works across tenants, for operators; its own chain guards it
+            String dashboard = environment.getProperty("tenantry.dashboard.path", "/tenantry");
+            excluded.add((dashboard.endsWith("/") ? dashboard : dashboard + "/") + "**");
+        }
         return new TenantFilter(admission, claims.getIfUnique(() -> RequestClaims.NONE), rejections,
-                listeners.orderedStream().toList(), properties.effectiveExcludedPaths());
+                listeners.orderedStream().toList(), excluded);
     }
 
     @Bean
