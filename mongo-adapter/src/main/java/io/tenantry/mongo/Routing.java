@@ -10,6 +10,7 @@ import io.tenantry.TenantRouter;
 import io.tenantry.TenantUnavailableException;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-call step of the request flow: current tenant -> directory (cached) -> status check ->
@@ -23,12 +24,15 @@ final class Routing {
      */
     static final class Target {
         final TenantId tenant;
+        /** The tenant's directory entry as this call resolved it (its tier and attributes decide its quotas). */
+        final Tenant entry;
         final Placement placement;
         final MongoIsolation isolation;
         private final int hash;
 
-        Target(TenantId tenant, Placement placement, MongoIsolation isolation) {
-            this.tenant = tenant;
+        Target(Tenant entry, Placement placement, MongoIsolation isolation) {
+            this.tenant = entry.id();
+            this.entry = entry;
             this.placement = placement;
             this.isolation = isolation;
             this.hash = 31 * tenant.hashCode() + placement.hashCode();
@@ -49,14 +53,17 @@ final class Routing {
     final TenantDirectory directory;
     final TenantRouter router;
     final MongoSettings settings;
+    /** Enforces the tenants' quotas on writes; null without quotas, so that writes pay nothing for them. */
+    final @Nullable QuotaWrites quotas;
     private final Map<IsolationModel, MongoIsolation> models;
 
     Routing(TenantDirectory directory, TenantRouter router, MongoSettings settings,
-            Map<IsolationModel, MongoIsolation> models) {
+            Map<IsolationModel, MongoIsolation> models, @Nullable QuotaWrites quotas) {
         this.directory = directory;
         this.router = router;
         this.settings = settings;
         this.models = new EnumMap<>(models);
+        this.quotas = quotas;
     }
 
     /**
@@ -73,7 +80,7 @@ final class Routing {
         Tenant tenant = directory.require(id);
         TenantUnavailableException.check(tenant, write);
         Placement placement = router.route(tenant);
-        return new Target(id, placement, model(placement.model()));
+        return new Target(tenant, placement, model(placement.model()));
     }
 
     MongoIsolation model(IsolationModel model) {

@@ -146,7 +146,8 @@ final class RoutingHandles {
         }
     }
 
-    private static @Nullable Object call(Method method, Object target, Object @Nullable [] args) throws Throwable {
+    /** Calls {@code method} on {@code target}, throwing what the method threw. */
+    static @Nullable Object call(Method method, Object target, Object @Nullable [] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
@@ -212,6 +213,12 @@ final class RoutingHandles {
             return null;
         }
 
+        /** Calls {@code method} on the tenant's scoped handle; the quotas, when configured, count what it writes. */
+        @Nullable Object scoped(Routing.Target target, Method method, Object handle, Object @Nullable [] args)
+                throws Throwable {
+            return call(method, handle, args);
+        }
+
         @Override
         public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
             String name = method.getName();
@@ -238,7 +245,7 @@ final class RoutingHandles {
             Routing.Target target = routing.resolve(isWrite(method, args));
             Object handle = handle(target);
             try {
-                return StoreFailures.wrap(call(method, handle, args), target.placement.store(), target.tenant);
+                return StoreFailures.wrap(scoped(target, method, handle, args), target.placement.store(), target.tenant);
             } catch (RuntimeException e) {
                 throw StoreFailures.translate(e, target.placement.store(), target.tenant);
             }
@@ -276,6 +283,14 @@ final class RoutingHandles {
         @Override
         Object withOptions(List<Option> more) {
             return collection(routing, logical, documentClass, more, cacheSize);
+        }
+
+        @Override
+        @Nullable Object scoped(Routing.Target target, Method method, Object handle, Object @Nullable [] args)
+                throws Throwable {
+            QuotaWrites quotas = routing.quotas;
+            return quotas == null ? call(method, handle, args)
+                    : quotas.collection(target, logical, method, (MongoCollection<?>) handle, args);
         }
 
         @Override
@@ -358,6 +373,14 @@ final class RoutingHandles {
         @Override
         Object withOptions(List<Option> more) {
             return database(routing, more, cacheSize);
+        }
+
+        @Override
+        @Nullable Object scoped(Routing.Target target, Method method, Object handle, Object @Nullable [] args)
+                throws Throwable {
+            QuotaWrites quotas = routing.quotas;
+            return quotas == null ? call(method, handle, args)
+                    : quotas.database(target, method, (MongoDatabase) handle, args);
         }
 
         @Override

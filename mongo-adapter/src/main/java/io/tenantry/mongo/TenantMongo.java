@@ -7,6 +7,7 @@ import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.spi.TenantDataStore;
 import java.util.EnumMap;
@@ -64,7 +65,8 @@ public final class TenantMongo {
         models.put(IsolationModel.COLLECTION, new CollectionIsolation(settings));
         models.put(IsolationModel.DATABASE, new DatabaseIsolation(settings));
         this.routing = new Routing(Objects.requireNonNull(builder.directory, "directory"),
-                Objects.requireNonNull(builder.router, "router"), settings, models);
+                Objects.requireNonNull(builder.router, "router"), settings, models,
+                builder.quotas == null ? null : new QuotaWrites(builder.quotas));
         this.handleCacheSize = builder.handleCacheSize;
         this.database = RoutingHandles.database(routing, handleCacheSize);
         this.provisioning = new MongoProvisioning(routing);
@@ -240,6 +242,7 @@ public final class TenantMongo {
         private int collectionWarningThreshold = 10_000;
         private @Nullable String sharedStore;
         private @Nullable String sharedDatabase;
+        private @Nullable TenantQuotas quotas;
 
         private Builder() {
         }
@@ -251,6 +254,18 @@ public final class TenantMongo {
         public Builder sharedResources(String cluster, String database) {
             this.sharedStore = Objects.requireNonNull(cluster, "cluster");
             this.sharedDatabase = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /**
+         * Enforces {@code quotas} on every write through this adapter's handles, on every model: inserts,
+         * bulk writes and upserts reserve what they add before they run and are refused with a
+         * {@link io.tenantry.QuotaExceededException} (nothing written) when it would pass a quota; deletes and
+         * drops give back what they removed. See the adapter's README ("Quotas") for what is enforced where and
+         * the bound on overshoot. Without it, writes are not counted and cost nothing more.
+         */
+        public Builder quotas(TenantQuotas quotas) {
+            this.quotas = Objects.requireNonNull(quotas, "quotas");
             return this;
         }
 
