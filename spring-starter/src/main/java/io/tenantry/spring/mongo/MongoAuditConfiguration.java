@@ -1,6 +1,5 @@
 package io.tenantry.spring.mongo;
 
-import com.mongodb.client.MongoClient;
 import io.tenantry.mongo.MongoAuditLog;
 import io.tenantry.spi.AuditSink;
 import io.tenantry.spring.InvalidTenantryConfigurationException;
@@ -27,17 +26,9 @@ class MongoAuditConfiguration {
     @ConditionalOnMissingBean(AuditSink.class)
     MongoAuditLog tenantryMongoAuditLog(MongoClusters clusters, TenantryProperties properties,
             TenantryAuditProperties audit) {
-        TenantryProperties.MongoDirectory settings = properties.getDirectory().getMongodb();
-        MongoClient client = clusters.clients().get(settings.getCluster());
-        if (client == null) {
-            throw new InvalidTenantryConfigurationException("tenantry.directory.mongodb.cluster", settings.getCluster(),
-                    "the audit trail is kept on this cluster, and there is no such cluster; configured: "
-                            + clusters.clients().keySet() + ".",
-                    "Name one of them, or add tenantry.mongodb.clusters." + settings.getCluster() + "=...");
-        }
         MongoAuditLog log;
         try {
-            log = MongoAuditLog.of(client.getDatabase(settings.getDatabase()), audit.getCollection());
+            log = MongoAuditLog.of(clusters.controlPlane(properties, "the audit trail"), audit.getCollection());
         } catch (IllegalArgumentException e) {
             throw new InvalidTenantryConfigurationException("tenantry.audit.collection", audit.getCollection(),
                     String.valueOf(e.getMessage()), "Use a plain collection name such as tenant_audit.");

@@ -1,11 +1,9 @@
 package io.tenantry.spring.mongo;
 
-import com.mongodb.client.MongoClient;
 import io.tenantry.mongo.MongoUsageHistory;
 import io.tenantry.mongo.TenantMongo;
 import io.tenantry.spi.UsageHistory;
 import io.tenantry.spi.UsageMeter;
-import io.tenantry.spring.InvalidTenantryConfigurationException;
 import io.tenantry.spring.TenantryProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,15 +31,7 @@ class MongoMeteringConfiguration {
     @ConditionalOnProperty(name = "tenantry.directory.source", havingValue = "mongodb")
     @ConditionalOnBooleanProperty(name = "tenantry.metering.history.enabled", matchIfMissing = true)
     MongoUsageHistory tenantryMongoUsageHistory(MongoClusters clusters, TenantryProperties properties) {
-        TenantryProperties.MongoDirectory settings = properties.getDirectory().getMongodb();
-        MongoClient client = clusters.clients().get(settings.getCluster());
-        if (client == null) {
-            throw new InvalidTenantryConfigurationException("tenantry.directory.mongodb.cluster", settings.getCluster(),
-                    "the usage history is kept on this cluster, and there is no such cluster; configured: "
-                            + clusters.clients().keySet() + ".",
-                    "Name one of them, or add tenantry.mongodb.clusters." + settings.getCluster() + "=...");
-        }
-        MongoUsageHistory history = MongoUsageHistory.of(client.getDatabase(settings.getDatabase()));
+        MongoUsageHistory history = MongoUsageHistory.of(clusters.controlPlane(properties, "the usage history"));
         history.createIndexes();
         return history;
     }

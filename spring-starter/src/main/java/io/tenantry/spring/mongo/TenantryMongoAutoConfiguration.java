@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.tenantry.IsolationModel;
 import io.tenantry.TenantDirectory;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.mongo.TenantMongo;
 import io.tenantry.spring.InvalidTenantryConfigurationException;
@@ -37,7 +38,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnProperty(name = "tenantry.mongodb.enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties({TenantryProperties.class, TenantryMongoProperties.class})
 @Import({MongoDirectoryConfiguration.class, MongoLifecycleConfiguration.class, MongoAuditConfiguration.class,
-        MongoMeteringConfiguration.class})
+        MongoMeteringConfiguration.class, MongoQuotaConfiguration.class})
 public final class TenantryMongoAutoConfiguration {
 
     /** The cluster name of the application's own MongoClient when no cluster is configured. */
@@ -88,8 +89,9 @@ public final class TenantryMongoAutoConfiguration {
     @ConditionalOnMissingBean
     TenantMongo tenantMongo(MongoClusters clusters, TenantDirectory directory, TenantRouter router,
             TenantryProperties tenantry, TenantryMongoProperties properties,
-            ObjectProvider<TenantMongoBuilderCustomizer> customizers) {
+            ObjectProvider<TenantMongoBuilderCustomizer> customizers, ObjectProvider<TenantQuotas> quotas) {
         TenantMongo.Builder builder = TenantMongo.builder().directory(directory).router(router);
+        quotas.ifUnique(builder::quotas);
         clusters.clients().forEach(builder::cluster);
         String field = properties.getTenantField();
         if (field != null) {

@@ -31,7 +31,8 @@ import org.springframework.util.unit.DataSize;
  * which check every write against it; the metering job reconciles the counts with each measurement, and the
  * lifecycle forgets a deleted tenant's counts. Refusals go to the audit sink that {@link TenantContext} has.
  */
-@AutoConfiguration(after = TenantryAutoConfiguration.class)
+@AutoConfiguration(after = TenantryAutoConfiguration.class, afterName = {
+        "io.tenantry.spring.mongo.TenantryMongoAutoConfiguration", "io.tenantry.spring.jdbc.TenantryJdbcAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "tenantry.quotas.enabled")
 @ConditionalOnBean(TenantDirectory.class)
 @EnableConfigurationProperties(TenantryQuotaProperties.class)
