@@ -96,7 +96,9 @@ function quotas(tenant) {
   if (!Array.isArray(tenant.quotas) || tenant.quotas.length === 0) return null;
   return h('div', { className: 'quotas' }, tenant.quotas.map(q => {
     const limited = typeof q.limit === 'number';
-    const percent = limited ? (q.limit > 0 ? 100 * q.usage / q.limit : (q.usage > 0 ? 100 : 0)) : 0;
+    const counted = typeof q.usage === 'number';
+    // a limit of 0 admits nothing: it is reached from the start
+    const percent = !limited || !counted ? 0 : q.limit > 0 ? 100 * q.usage / q.limit : 100;
     const level = !limited ? 'unlimited' : percent >= 100 ? 'alert' : percent >= 80 ? 'warn' : 'ok';
     const fill = h('span', { className: 'fill' });
     fill.style.width = Math.min(100, percent) + '%';
@@ -104,8 +106,8 @@ function quotas(tenant) {
     return h('div', { className: 'quota quota-' + level, 'data-quota': q.quota },
       h('span', { className: 'quota-name' }, q.quota),
       h('span', { className: 'meter' }, fill),
-      h('span', { className: 'quota-value' }, amount(q.usage) + ' / ' + (limited ? amount(q.limit) : 'unlimited')
-        + (limited ? ' (' + Math.round(percent) + ' %)' : '')));
+      h('span', { className: 'quota-value' }, (counted ? amount(q.usage) : 'not counted yet') + ' / '
+        + (limited ? amount(q.limit) : 'unlimited') + (limited && counted ? ' (' + Math.round(percent) + ' %)' : '')));
   }));
 }
 

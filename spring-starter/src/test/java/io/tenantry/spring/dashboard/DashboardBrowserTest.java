@@ -135,6 +135,8 @@ class DashboardBrowserTest {
                 "tenantry.metering.initial-delay=0s",
                 "tenantry.metering.interval=1s",
                 "tenantry.dashboard.enabled=true",
+                "tenantry.quotas.enabled=true",
+                "tenantry.quotas.tiers.free.items.cards=36",
                 "logging.level.org.apache.catalina.core.ContainerBase=off").run();
         base = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
 
@@ -247,10 +249,14 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @DisplayName("quotas, when the endpoint reports them, are drawn as bars that warn from 80 % and alert from 100 %")
+    @DisplayName("quotas are drawn as bars that warn from 80 % and alert from 100 %")
     void quotas() throws Exception {
         signIn();
-        // The endpoint reports no quotas yet: add them to the page's own fetch of the tenant list.
+        WebElement counted = waitFor(By.cssSelector("#tenants tr[data-tenant='acme'] .quotas"));
+        assertThat(counted.findElement(By.cssSelector(".quota-warn[data-quota='items:cards']")).getText())
+                .as("30 cards inserted through TenantMongo under the free tier's quota of 36")
+                .contains("30 / 36 (83 %)");
+        // The other levels and kinds, on made-up figures added to the page's own fetch of the tenant list.
         Map<String, Object> added = browser.executeCdpCommand(
                 "Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
                         const fetched = window.fetch;
@@ -261,7 +267,10 @@ class DashboardBrowserTest {
                           body.tenants.filter(t => t.id === 'acme').forEach(t => t.quotas = [
                             {quota: 'items:cards', limit: 100, usage: 85},
                             {quota: 'bytes', limit: 1048576, usage: 2097152},
+                            {quota: 'counter:seats', limit: 0, usage: 0},
+                            {quota: 'items:orders', limit: 10, usage: null},
                             {quota: 'users', usage: 3}]);
+                          body.tenants.filter(t => t.id === 'bravo').forEach(t => t.quotas = []);
                           return new Response(JSON.stringify(body), {status: 200,
                             headers: {'Content-Type': 'application/json'}});
                         };
@@ -275,6 +284,10 @@ class DashboardBrowserTest {
                     .contains("2.0 MiB / 1.0 MiB (200 %)");
             assertThat(acme.findElement(By.cssSelector(".quota-unlimited[data-quota='users']")).getText())
                     .contains("3 / unlimited");
+            assertThat(acme.findElement(By.cssSelector(".quota-alert[data-quota='counter:seats']")).getText())
+                    .as("a limit of 0 is reached at once").contains("0 / 0 (100 %)");
+            assertThat(acme.findElement(By.cssSelector(".quota-ok[data-quota='items:orders']")).getText())
+                    .contains("not counted yet / 10");
             assertThat(browser.findElements(By.cssSelector("#tenants tr[data-tenant='bravo'] .quotas")))
                     .as("no quotas, no bars").isEmpty();
             screenshot("tenants-quotas");
