@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -200,15 +199,8 @@ public final class JdbcQuotaLedger implements QuotaLedger {
     }
 
     private static RuntimeException failure(String action, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
-            return new StoreUnavailableException(JdbcTenantDirectory.STORE, "The quota ledger could not " + action
-                    + ": the control-plane database is unreachable (" + e.getMessage() + ").", e);
-        }
-        return new IllegalStateException("The quota ledger could not " + action + ": " + e.getMessage()
-                + " (SQLState " + state + "). " + ("42P01".equals(state) || "42703".equals(state)
-                        ? "Call createTableIfMissing() once to create table " + TABLE + "."
-                        : "Check that table " + TABLE + " has the form createTableIfMissing() gives it."), e);
+        return ControlPlaneRows.failure("The quota ledger", TABLE, action,
+                "Call createTableIfMissing() once to create table " + TABLE + ".", e);
     }
 
     @Override

@@ -105,12 +105,11 @@ final class QuotaWrites {
             return call.run();
         }
         if (ending != RowChanges.Ending.NONE && sqls.size() == 1) {
-            Object result = call.run();
             if (ending == RowChanges.Ending.COMMIT) {
-                committed();
-            } else {
-                rolledBack();
+                return commit(call);
             }
+            Object result = call.run();
+            rolledBack();
             return result;
         }
         Map<String, Quota> inForce = quotas.quotasOf(directory.require(tenant));
@@ -147,11 +146,9 @@ final class QuotaWrites {
         boolean inTransaction = checkout.inTransaction();
         Object result = call.run();
         long count = updateCount(result, statement);
-        Runnable giveBack = () -> quotas.removed(tenant, table, count);
-        if (inTransaction) {
-            onCommit.add(giveBack);
-        } else {
-            giveBack.run();
+        onCommit.add(() -> quotas.removed(tenant, table, count));
+        if (!inTransaction) {
+            committed();
         }
         return result;
     }
@@ -168,27 +165,18 @@ final class QuotaWrites {
             run("SAVEPOINT " + SAVEPOINT);
         }
         List<TenantQuotas.Reservation> reservations = new ArrayList<>();
+        List<Runnable> giveBacks = new ArrayList<>();
         try {
-            long[] before = counted ? new long[0] : netRows(measured);
             Object result;
             try {
-                result = call.run();
-            } catch (Throwable e) {
-                undo(own, false);
-                throw e;
-            }
-            Map<String, Long> net = new LinkedHashMap<>();
-            if (counted) {
-                long count = updateCount(result, statement);
-                net.put(measured.get(0), added.isEmpty() ? -count : count);
-            } else {
-                long[] after = netRows(measured);
-                for (int i = 0; i < measured.size(); i++) {
-                    net.put(measured.get(i), after[i] - before[i]);
+                long[] before = counted ? new long[0] : netRows(measured);
+                try {
+                    result = call.run();
+                } catch (Throwable e) {
+                    undo(own, false, e);
+                    throw new StatementFailed(e);
                 }
-            }
-            List<Runnable> giveBacks = new ArrayList<>();
-            try {
+                Map<String, Long> net = net(measured, before, counted, added.isEmpty(), result, statement);
                 for (Map.Entry<String, Long> table : net.entrySet()) {
                     long rows = table.getValue();
                     if (rows > 0) {
@@ -203,25 +191,22 @@ final class QuotaWrites {
                     long held = quotas.ledger().get(tenant, key).orElse(0);
                     giveBacks.add(() -> quotas.ledger().add(tenant, key, -held));
                 }
-            } catch (RuntimeException | Error e) {
-                reservations.forEach(TenantQuotas.Reservation::cancel);
-                reservations.clear();
-                undo(own, true);
-                throw e;
-            }
-            if (own) {
-                try {
+                if (own) {
                     c.commit();
-                } catch (SQLException e) {
-                    reservations.forEach(TenantQuotas.Reservation::cancel);
-                    reservations.clear();
-                    undo(true, true);
-                    throw e;
+                } else {
+                    run("RELEASE SAVEPOINT " + SAVEPOINT);
                 }
-                giveBacks.forEach(Runnable::run);
-            } else {
-                run("RELEASE SAVEPOINT " + SAVEPOINT);
-                onCommit.addAll(giveBacks);
+            } catch (Throwable e) {
+                // refused, or the ledger, the count or the commit failed: what the statement wrote must not stay
+                reservations.forEach(TenantQuotas.Reservation::cancel);
+                if (!(e instanceof StatementFailed)) {
+                    undo(own, true, e);
+                }
+                throw e instanceof StatementFailed failed ? failed.getCause() : e;
+            }
+            onCommit.addAll(giveBacks);
+            if (own) {
+                committed();
             }
             reservations.forEach(r -> r.settle(r.items()));
             return result;
@@ -232,20 +217,62 @@ final class QuotaWrites {
         }
     }
 
+    /** The rows the statement added to (or, negative, removed from) each of {@code measured}. */
+    private Map<String, Long> net(List<String> measured, long[] before, boolean counted, boolean removes,
+            @Nullable Object result, Statement statement) throws SQLException {
+        Map<String, Long> net = new LinkedHashMap<>();
+        if (counted) {
+            long count = updateCount(result, statement);
+            net.put(measured.get(0), removes ? -count : count);
+        } else {
+            long[] after = netRows(measured);
+            for (int i = 0; i < measured.size(); i++) {
+                net.put(measured.get(i), after[i] - before[i]);
+            }
+        }
+        return net;
+    }
+
     /**
      * Undoes what the statement wrote: the transaction of its own, or back to the savepoint. A caller's
      * transaction that the statement's own error aborted is left aborted, as it would be without quotas.
      */
-    private void undo(boolean own, boolean refused) throws SQLException {
-        if (own) {
-            checkout.connection.rollback();
-        } else if (refused || !checkout.transactionFailed()) {
-            run("ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT);
+    private void undo(boolean own, boolean refused, Throwable cause) {
+        try {
+            if (own) {
+                checkout.connection.rollback();
+            } else if (refused || !checkout.transactionFailed()) {
+                run("ROLLBACK TO SAVEPOINT " + SAVEPOINT + "; RELEASE SAVEPOINT " + SAVEPOINT);
+            }
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 
+    /**
+     * Runs {@code call}, which commits the tenant's transaction, and then gives back what it removed and emptied;
+     * a commit that fails, or that PostgreSQL turns into a rollback (the transaction had failed), gives back
+     * nothing.
+     */
+    @Nullable Object commit(Call call) throws Throwable {
+        boolean failed = checkout.transactionFailed();
+        Object result;
+        try {
+            result = call.run();
+        } catch (Throwable e) {
+            rolledBack();
+            throw e;
+        }
+        if (failed) {
+            rolledBack();
+        } else {
+            committed();
+        }
+        return result;
+    }
+
     /** The transaction committed: what it removed and emptied is given back. */
-    void committed() {
+    private void committed() {
         List<Runnable> pending = List.copyOf(onCommit);
         onCommit.clear();
         for (Runnable giveBack : pending) {
@@ -314,6 +341,16 @@ final class QuotaWrites {
         } catch (SQLException e) {
             throw new IllegalStateException("Counting the rows of table " + table + " of tenant \"" + tenant
                     + "\" to start its quota failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tenant's statement itself failed, and what it left was undone already; carries its exception. */
+    private static final class StatementFailed extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        StatementFailed(Throwable cause) {
+            super(cause);
         }
     }
 

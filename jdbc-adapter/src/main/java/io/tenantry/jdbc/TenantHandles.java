@@ -196,9 +196,7 @@ final class TenantHandles implements InvocationHandler {
         if (type == Connection.class) {
             switch (name) {
                 case "commit" -> {
-                    call(method, args);
-                    quota.committed();
-                    return new Object[] {null};
+                    return new Object[] {quota.commit(() -> call(method, args))};
                 }
                 case "rollback" -> {
                     call(method, args);
@@ -207,11 +205,7 @@ final class TenantHandles implements InvocationHandler {
                 }
                 case "setAutoCommit" -> {
                     boolean commits = (Boolean) args[0] && !checkout.connection.getAutoCommit();
-                    call(method, args);
-                    if (commits) {
-                        quota.committed();
-                    }
-                    return new Object[] {null};
+                    return new Object[] {commits ? quota.commit(() -> call(method, args)) : call(method, args)};
                 }
                 default -> {
                     return null;

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tenantry.IsolationModel;
 import io.tenantry.IsolationViolationException;
 import io.tenantry.QuotaExceededException;
+import io.tenantry.TenantDirectory;
+import io.tenantry.TenantStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +18,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -204,6 +207,23 @@ class JdbcQuotaEnforcementTest {
         });
         assertThat(q.counted(ACME)).hasValue(2);
         assertThat(q.raw(ACME)).isEqualTo(2);
+        q.as(ACME, c -> {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM items WHERE k = 'a5'");
+                assertThatThrownBy(() -> s.executeQuery("SELECT 1 / 0")).isInstanceOf(SQLException.class);
+                try {
+                    c.commit();
+                } catch (SQLException e) {
+                    // pgjdbc refuses to report a commit that PostgreSQL turned into a rollback: either way, undone
+                }
+                s.executeUpdate("UPDATE items SET v = 'after'");
+                c.commit();
+            }
+            return null;
+        });
+        assertThat(q.raw(ACME)).isEqualTo(2);
+        assertThat(q.counted(ACME)).as("a delete of a failed transaction gives nothing back").hasValue(2);
         assertThat(q.update(ACME, values("a", 6, 8))).isEqualTo(3);
         assertThat(q.raw(ACME)).isEqualTo(LIMIT);
         assertThat(q.counted(ACME)).hasValue(LIMIT);
@@ -304,5 +324,22 @@ class JdbcQuotaEnforcementTest {
         assertRefused(() -> q.update(ACME, values("a", 2, 3)), 4, 2);
         assertThat(q.raw(ACME)).isEqualTo(4);
         assertThat(q.counted(OTHER)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("erasing a deleted tenant forgets its counts; erasing a tenant still in the directory (a move's source) keeps them")
+    void erasingADeletedTenantForgetsItsCounts() throws SQLException {
+        QuotaFixture q = on(IsolationModel.FIELD);
+        q.update(OTHER, values("b", 1, 2));
+        q.fixture.jdbc.dataStore().erase(OTHER, q.fixture.placement);
+        assertThat(q.counted(OTHER)).hasValue(2);
+        TenantDirectory directory = q.fixture.directory;
+        directory.update(directory.require(OTHER).toBuilder().status(TenantStatus.DELETED).build());
+        try {
+            q.fixture.jdbc.dataStore().erase(OTHER, q.fixture.placement);
+            assertThat(q.counted(OTHER)).isEmpty();
+        } finally {
+            directory.update(directory.require(OTHER).toBuilder().status(TenantStatus.ACTIVE).build());
+        }
     }
 }

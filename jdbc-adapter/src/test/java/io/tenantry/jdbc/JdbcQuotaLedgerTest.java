@@ -3,7 +3,6 @@ package io.tenantry.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tenantry.TenantId;
 import io.tenantry.spi.QuotaLedger;
@@ -24,13 +23,7 @@ class JdbcQuotaLedgerTest extends QuotaLedgerContract {
     static void controlPlaneDatabase() {
         server = PostgresServer.get();
         database = server.freshDatabase("quota");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.serverUrl() + database);
-        config.setUsername(PostgresServer.APP_USER);
-        config.setPassword(PostgresServer.APP_PASSWORD);
-        config.setMaximumPoolSize(16);
-        config.setPoolName("quota-control-plane");
-        controlPlane = new HikariDataSource(config);
+        controlPlane = server.appPool(database, "quota-control-plane", 16);
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package io.tenantry.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tenantry.IsolationModel;
 import io.tenantry.Quota;
@@ -40,13 +39,7 @@ final class QuotaFixture implements AutoCloseable {
     private QuotaFixture(IsolationModel model, long limit, long otherLimit) {
         this.limit = limit;
         PostgresServer server = PostgresServer.get();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.serverUrl() + server.freshDatabase("quotaplane"));
-        config.setUsername(PostgresServer.APP_USER);
-        config.setPassword(PostgresServer.APP_PASSWORD);
-        config.setMaximumPoolSize(20);
-        config.setPoolName("quota-control-plane-" + model);
-        this.controlPlane = new HikariDataSource(config);
+        this.controlPlane = server.appPool(server.freshDatabase("quotaplane"), "quota-control-plane-" + model, 20);
         this.ledger = JdbcQuotaLedger.of(controlPlane);
         ledger.createTableIfMissing();
         this.fixture = JdbcFixture.of(model, "quota", List.of(ACME, OTHER), (directory, builder) -> {
