@@ -42,6 +42,8 @@ final class Checkout {
     private boolean closed;
     /** On the FIELD model, the rewritten statements of the tenant's shared schema. */
     @Nullable FieldStatements statements;
+    /** With quotas configured, their enforcement on this checkout's writes. */
+    @Nullable QuotaWrites quota;
 
     private Checkout(JdbcTarget target, TenantPools pools, TenantPools.Loan loan) throws SQLException {
         this.target = target;
@@ -119,6 +121,19 @@ final class Checkout {
         if (wanted != null) {
             session.pointsAt(wanted);
         }
+    }
+
+    /**
+     * Whether auto-commit is off or a transaction is open (a {@code BEGIN} sent as SQL), so that what a
+     * statement writes becomes visible only when the tenant commits.
+     */
+    boolean inTransaction() throws SQLException {
+        return !connection.getAutoCommit() || session.driver().getTransactionState() != TransactionState.IDLE;
+    }
+
+    /** Whether the open transaction failed, so that PostgreSQL ignores everything until it is rolled back. */
+    boolean transactionFailed() {
+        return session.driver().getTransactionState() == TransactionState.FAILED;
     }
 
     /** Notes that the tenant changed a session setting, which return must reset. */

@@ -1,8 +1,10 @@
 package io.tenantry.jdbc;
 
+import io.tenantry.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -70,6 +72,27 @@ final class ControlPlaneRows {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Returns the exception for a failed statement on control-plane table {@code table}: a
+     * {@link StoreUnavailableException} when the database is unreachable, otherwise an
+     * {@link IllegalStateException} that names the SQLState and, for a missing table or column,
+     * {@code whenMissing}, the step that creates it.
+     *
+     * @param subject what failed, with its article: "The usage history"
+     * @param action what it could not do: "record a measurement"
+     */
+    static RuntimeException failure(String subject, String table, String action, String whenMissing,
+            SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
+            return new StoreUnavailableException(JdbcTenantDirectory.STORE, subject + " could not " + action
+                    + ": the control-plane database is unreachable (" + e.getMessage() + ").", e);
+        }
+        return new IllegalStateException(subject + " could not " + action + ": " + e.getMessage() + " (SQLState "
+                + state + "). " + ("42P01".equals(state) || "42703".equals(state) ? whenMissing
+                        : "Check that table " + table + " has the form createTableIfMissing() gives it."), e);
     }
 
     /** Commits, unless the connection auto-commits. */

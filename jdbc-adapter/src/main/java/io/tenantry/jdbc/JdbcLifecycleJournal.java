@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -152,15 +151,8 @@ public final class JdbcLifecycleJournal implements LifecycleJournal {
     }
 
     private static RuntimeException failure(String action, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
-            return new StoreUnavailableException(JdbcTenantDirectory.STORE, "The lifecycle journal could not " + action
-                    + ": the control-plane database is unreachable (" + e.getMessage() + ").", e);
-        }
-        return new IllegalStateException("The lifecycle journal could not " + action + ": " + e.getMessage()
-                + " (SQLState " + state + "). " + ("42P01".equals(state) || "42703".equals(state)
-                        ? "Call createTableIfMissing() once (it also adds the archive column to an older table)."
-                        : "Check that table " + TABLE + " has the form createTableIfMissing() gives it."), e);
+        return ControlPlaneRows.failure("The lifecycle journal", TABLE, action,
+                "Call createTableIfMissing() once (it also adds the archive column to an older table).", e);
     }
 
     @Override

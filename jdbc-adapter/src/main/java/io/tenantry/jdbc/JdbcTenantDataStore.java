@@ -5,6 +5,8 @@ import io.tenantry.TenantArchive;
 import io.tenantry.TenantDigest;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
+import io.tenantry.TenantQuotas;
+import io.tenantry.TenantStatus;
 import io.tenantry.TenantUsage;
 import io.tenantry.spi.UsageMeter;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JDBC adapter's {@link TenantDataStore}: provisions, copies, measures and erases one tenant's data
@@ -52,11 +55,14 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
     private final JdbcProvisioning provisioning;
     private final TenantPools pools;
     private final int batchRows;
+    private final @Nullable TenantQuotas quotas;
 
-    JdbcTenantDataStore(JdbcRouting routing, JdbcProvisioning provisioning, TenantPools pools, int batchRows) {
+    JdbcTenantDataStore(JdbcRouting routing, JdbcProvisioning provisioning, TenantPools pools, int batchRows,
+            @Nullable TenantQuotas quotas) {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be at least 1, was " + batchRows);
         }
+        this.quotas = quotas;
         this.routing = routing;
         this.provisioning = provisioning;
         this.pools = pools;
@@ -382,9 +388,21 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
                 case COLLECTION -> dropSchema(side);
                 default -> dropDatabase(side);
             }
+            forgetIfDeleted(tenant);
         } catch (SQLException e) {
             throw new TenantLifecycleException("Erasing tenant \"" + tenant + "\" at " + placement + " failed: "
                     + e.getMessage() + hint(e), e);
+        }
+    }
+
+    /**
+     * Forgets the quota counts of a tenant erased because it was deleted (it is gone from the directory, or
+     * marked deleted); a move erases the source too, and the counts stay, since the copy holds the same rows.
+     */
+    private void forgetIfDeleted(TenantId tenant) {
+        if (quotas != null && routing.directory.find(tenant).map(t -> t.status() == TenantStatus.DELETED)
+                .orElse(true)) {
+            quotas.forget(tenant);
         }
     }
 

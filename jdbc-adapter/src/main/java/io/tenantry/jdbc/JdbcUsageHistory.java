@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -236,15 +235,8 @@ public final class JdbcUsageHistory implements UsageHistory {
 
 
     private static RuntimeException failure(String action, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
-            return new StoreUnavailableException(JdbcTenantDirectory.STORE, "The usage history could not " + action
-                    + ": the control-plane database is unreachable (" + e.getMessage() + ").", e);
-        }
-        return new IllegalStateException("The usage history could not " + action + ": " + e.getMessage()
-                + " (SQLState " + state + "). " + ("42P01".equals(state) || "42703".equals(state)
-                        ? "Call createTableIfMissing() once to create table " + TABLE + "."
-                        : "Check that table " + TABLE + " has the form createTableIfMissing() gives it."), e);
+        return ControlPlaneRows.failure("The usage history", TABLE, action,
+                "Call createTableIfMissing() once to create table " + TABLE + ".", e);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tenantry.jdbc;
 
 import io.tenantry.IsolationViolationException;
+import io.tenantry.TenantQuotas;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ConnectionBuilder;
@@ -20,11 +21,13 @@ final class RoutingDataSource implements DataSource {
 
     private final JdbcRouting routing;
     private final TenantPools pools;
+    private final @Nullable TenantQuotas quotas;
     private volatile int loginTimeout;
 
-    RoutingDataSource(JdbcRouting routing, TenantPools pools) {
+    RoutingDataSource(JdbcRouting routing, TenantPools pools, @Nullable TenantQuotas quotas) {
         this.routing = routing;
         this.pools = pools;
+        this.quotas = quotas;
     }
 
     /**
@@ -39,7 +42,11 @@ final class RoutingDataSource implements DataSource {
     @Override
     public Connection getConnection() {
         JdbcTarget target = routing.current();
-        return TenantHandles.connection(Checkout.open(target, routing.store(target.store()), pools, routing.field));
+        Checkout checkout = Checkout.open(target, routing.store(target.store()), pools, routing.field);
+        if (quotas != null) {
+            checkout.quota = new QuotaWrites(quotas, routing.directory, checkout);
+        }
+        return TenantHandles.connection(checkout);
     }
 
     /** Refused: connections log in with the store's credentials, and switch to the tenant's role. */

@@ -19,6 +19,8 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
@@ -40,27 +42,32 @@ final class TenantHandles implements InvocationHandler {
     private final @Nullable Object parent;
     /** On a FIELD-model prepared statement, the placeholders that give the tenant column: checked when bound. */
     private final int[] tenantParameters;
+    /** With quotas, on a prepared statement: its SQL as the tenant wrote it. */
+    private final @Nullable String preparedSql;
+    /** With quotas, on a statement: the SQL of its batch as the tenant wrote it. */
+    private @Nullable List<String> batch;
     private @Nullable Object self;
 
     private TenantHandles(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent,
-            int[] tenantParameters) {
+            int[] tenantParameters, @Nullable String preparedSql) {
         this.checkout = checkout;
         this.delegate = delegate;
         this.type = type;
         this.parent = parent;
         this.tenantParameters = tenantParameters;
+        this.preparedSql = preparedSql;
     }
 
     /** Returns the tenant's connection over {@code checkout}. */
     static Connection connection(Checkout checkout) {
-        return (Connection) wrap(checkout, checkout.connection, Connection.class, null, NONE);
+        return (Connection) wrap(checkout, checkout.connection, Connection.class, null, NONE, null);
     }
 
     private static final int[] NONE = new int[0];
 
     private static Object wrap(Checkout checkout, Object delegate, Class<?> type, @Nullable Object parent,
-            int[] tenantParameters) {
-        TenantHandles handler = new TenantHandles(checkout, delegate, type, parent, tenantParameters);
+            int[] tenantParameters, @Nullable String preparedSql) {
+        TenantHandles handler = new TenantHandles(checkout, delegate, type, parent, tenantParameters, preparedSql);
         Object proxy;
         try {
             proxy = CONSTRUCTORS.get(type).invoke(handler);
@@ -117,8 +124,12 @@ final class TenantHandles implements InvocationHandler {
         checkOwner(method);
         switch (kind) {
             case SQL: {
+                String written = (String) args[0];
                 int[] bound = guard(args);
-                return wrapResult(call(method, args), bound);
+                if (checkout.quota != null) {
+                    return quotaSql(method, args, written, bound);
+                }
+                return wrapResult(call(method, args), bound, null);
             }
             case SESSION:
                 checkout.settingsChanged();
@@ -131,6 +142,12 @@ final class TenantHandles implements InvocationHandler {
                 if (tenantParameters.length > 0 && args != null && args.length > 0 && args[0] instanceof Integer index
                         && method.getName().startsWith("set")) {
                     checkTenantParameter(method, index, args);
+                }
+                if (checkout.quota != null && (args == null || args.length <= 1)) {
+                    Object[] result = quotaCall(checkout.quota, method, args);
+                    if (result != null) {
+                        return result[0];
+                    }
                 }
                 Class<?> returned = method.getReturnType();
                 // most calls are a row's getString, getLong, next: nothing to wrap
@@ -145,6 +162,73 @@ final class TenantHandles implements InvocationHandler {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * With quotas: a statement's SQL method. {@code prepareStatement} remembers the SQL as written,
+     * {@code addBatch} adds it to the batch, and the {@code execute} methods run under the tenant's quotas.
+     */
+    private @Nullable Object quotaSql(Method method, Object[] args, String written, int[] bound) throws Throwable {
+        QuotaWrites quota = java.util.Objects.requireNonNull(checkout.quota);
+        String name = method.getName();
+        if (type == Connection.class) {
+            return wrapResult(call(method, args), bound, written);
+        }
+        if (name.equals("addBatch")) {
+            call(method, args);
+            if (batch == null) {
+                batch = new ArrayList<>();
+            }
+            batch.add(written);
+            return null;
+        }
+        return wrapResult(quota.execute(List.of(written), (Statement) delegate, false, name.equals("executeQuery"),
+                () -> call(method, args)), bound, null);
+    }
+
+    /**
+     * With quotas: runs a call that executes a prepared statement or a batch, or that commits or rolls back,
+     * and returns its result in a one-element array; returns null for every other call.
+     */
+    private Object @Nullable [] quotaCall(QuotaWrites quota, Method method, Object @Nullable [] args)
+            throws Throwable {
+        String name = method.getName();
+        if (type == Connection.class) {
+            switch (name) {
+                case "commit" -> {
+                    return new Object[] {quota.commit(() -> call(method, args))};
+                }
+                case "rollback" -> {
+                    call(method, args);
+                    quota.rolledBack();
+                    return new Object[] {null};
+                }
+                case "setAutoCommit" -> {
+                    boolean commits = (Boolean) args[0] && !checkout.connection.getAutoCommit();
+                    return new Object[] {commits ? quota.commit(() -> call(method, args)) : call(method, args)};
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        boolean executesBatch = name.equals("executeBatch") || name.equals("executeLargeBatch");
+        if (name.equals("clearBatch")) {
+            batch = null;
+            return null;
+        }
+        if (preparedSql != null && (executesBatch || name.equals("execute") || name.equals("executeUpdate")
+                || name.equals("executeLargeUpdate") || name.equals("executeQuery"))) {
+            Object result = quota.execute(List.of(preparedSql), (Statement) delegate, executesBatch,
+                    name.equals("executeQuery"), () -> call(method, args));
+            return new Object[] {wrapResult(result)};
+        }
+        if (executesBatch && type == Statement.class) {
+            List<String> sqls = batch == null ? List.of() : List.copyOf(batch);
+            batch = null;
+            return new Object[] {quota.execute(sqls, (Statement) delegate, true, false, () -> call(method, args))};
+        }
+        return null;
     }
 
     private void checkOwner(Method method) {
@@ -313,27 +397,27 @@ final class TenantHandles implements InvocationHandler {
     }
 
     private @Nullable Object wrapResult(@Nullable Object result) {
-        return wrapResult(result, NONE);
+        return wrapResult(result, NONE, null);
     }
 
-    private @Nullable Object wrapResult(@Nullable Object result, int[] bound) {
+    private @Nullable Object wrapResult(@Nullable Object result, int[] bound, @Nullable String sql) {
         if (result == null || result == delegate) {
             return result == delegate ? self : null;
         }
         if (result instanceof ResultSet) {
-            return wrap(checkout, result, ResultSet.class, statementOf(), NONE);
+            return wrap(checkout, result, ResultSet.class, statementOf(), NONE, null);
         }
         if (result instanceof CallableStatement) {
-            return wrap(checkout, result, CallableStatement.class, self, bound);
+            return wrap(checkout, result, CallableStatement.class, self, bound, sql);
         }
         if (result instanceof PreparedStatement) {
-            return wrap(checkout, result, PreparedStatement.class, self, bound);
+            return wrap(checkout, result, PreparedStatement.class, self, bound, sql);
         }
         if (result instanceof Statement) {
-            return wrap(checkout, result, Statement.class, self, NONE);
+            return wrap(checkout, result, Statement.class, self, NONE, null);
         }
         if (result instanceof DatabaseMetaData) {
-            return wrap(checkout, result, DatabaseMetaData.class, self, NONE);
+            return wrap(checkout, result, DatabaseMetaData.class, self, NONE, null);
         }
         if (result instanceof Connection) {
             return connectionProxy();

@@ -3,6 +3,7 @@ package io.tenantry.jdbc;
 import io.tenantry.Placement;
 import io.tenantry.TenantDirectory;
 import io.tenantry.TenantId;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.spi.TenantDataStore;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class TenantJdbc implements AutoCloseable {
     private final RoutingDataSource dataSource;
     private final JdbcProvisioning provisioning;
     private final JdbcTenantDataStore dataStore;
+    private final @Nullable TenantQuotas quotas;
 
     private TenantJdbc(Builder builder) {
         if (builder.stores.isEmpty()) {
@@ -90,9 +92,10 @@ public final class TenantJdbc implements AutoCloseable {
                 Objects.requireNonNull(builder.router, "router"), builder.stores, builder.schemaPrefix,
                 builder.rolePrefix, field);
         this.pools = new TenantPools(builder.connectionBudget, builder.maxPools, builder.resetOnReturn);
-        this.dataSource = new RoutingDataSource(routing, pools);
+        this.quotas = builder.quotas;
+        this.dataSource = new RoutingDataSource(routing, pools, quotas);
         this.provisioning = new JdbcProvisioning(routing, List.copyOf(builder.migrations), field.sharedMigrations);
-        this.dataStore = new JdbcTenantDataStore(routing, provisioning, pools, DEFAULT_COPY_BATCH);
+        this.dataStore = new JdbcTenantDataStore(routing, provisioning, pools, DEFAULT_COPY_BATCH, quotas);
     }
 
     /** Starts a builder. */
@@ -156,7 +159,7 @@ public final class TenantJdbc implements AutoCloseable {
      * @throws IllegalArgumentException if {@code batchRows} is less than 1
      */
     public TenantDataStore dataStore(int batchRows) {
-        return new JdbcTenantDataStore(routing, provisioning, pools, batchRows);
+        return new JdbcTenantDataStore(routing, provisioning, pools, batchRows, quotas);
     }
 
     /**
@@ -166,7 +169,7 @@ public final class TenantJdbc implements AutoCloseable {
      * tables). It uses new connections of each store's login role, as the lifecycle does.
      */
     public io.tenantry.spi.UsageMeter meter() {
-        return new JdbcTenantDataStore(routing, provisioning, pools, DEFAULT_COPY_BATCH);
+        return new JdbcTenantDataStore(routing, provisioning, pools, DEFAULT_COPY_BATCH, quotas);
     }
 
     /**
@@ -303,6 +306,7 @@ public final class TenantJdbc implements AutoCloseable {
         private final List<String> sharedMigrations = new ArrayList<>();
         private boolean rowLevelSecurity = true;
         private boolean sqlRewriting = true;
+        private @Nullable TenantQuotas quotas;
 
         private Builder() {
         }
@@ -477,6 +481,23 @@ public final class TenantJdbc implements AutoCloseable {
          */
         public Builder sqlRewriting(boolean enabled) {
             this.sqlRewriting = enabled;
+            return this;
+        }
+
+        /**
+         * Enforces {@code quotas} on every write of tenant code through {@link TenantJdbc#dataSource()} (off unless
+         * set; without it no statement is read for quotas and writes cost nothing more). A statement that may add
+         * rows to a table under an items quota of the tenant (by its name as the tenant writes it, {@code cards}
+         * for {@code cards}, {@code "cards"} or a name qualified with the tenant's own schema), or any table when
+         * the tenant has a bytes quota, runs inside a savepoint of the caller's transaction (or, in auto-commit
+         * mode, a transaction of its own), reserves exactly the rows it added, and is rolled back and refused
+         * with an {@link io.tenantry.QuotaExceededException} if they do not fit. Deletes, {@code TRUNCATE} and
+         * {@code DROP TABLE} give rows back when their transaction commits. Erasing a deleted tenant through
+         * {@link TenantJdbc#dataStore()} forgets its counts. See the adapter's README for the bound on overshoot
+         * and the cost.
+         */
+        public Builder quotas(TenantQuotas quotas) {
+            this.quotas = Objects.requireNonNull(quotas, "quotas");
             return this;
         }
 

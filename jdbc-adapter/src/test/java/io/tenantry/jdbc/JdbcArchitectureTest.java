@@ -35,6 +35,6 @@ class JdbcArchitectureTest {
         assertThat(publicTypes).containsExactlyInAnyOrder("TenantJdbc", "TenantJdbc$Builder", "JdbcStore",
                 "JdbcStore$Builder", "JdbcTenantDirectory", "JdbcProvisioning", "ProvisioningListener",
                 "ProvisioningProgress", "ProvisioningReport", "JdbcStoreHealth", "JdbcPoolUsage", "JdbcLifecycleJournal",
-                "JdbcAuditLog", "JdbcUsageHistory");
+                "JdbcAuditLog", "JdbcUsageHistory", "JdbcQuotaLedger");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tenantry.AuditEvent;
 import io.tenantry.AuditEvent.Kind;
@@ -52,13 +51,7 @@ class JdbcAuditLogTest {
     static void controlPlaneDatabase() {
         server = PostgresServer.get();
         database = server.freshDatabase("audit");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.serverUrl() + database);
-        config.setUsername(PostgresServer.APP_USER);
-        config.setPassword(PostgresServer.APP_PASSWORD);
-        config.setMaximumPoolSize(8);
-        config.setPoolName("audit-control-plane");
-        controlPlane = new HikariDataSource(config);
+        controlPlane = server.appPool(database, "audit-control-plane", 8);
     }
 
     @AfterAll
@@ -167,12 +160,7 @@ class JdbcAuditLogTest {
     @Test
     @DisplayName("recording never throws when the control plane is down: the event goes to the log at WARN, in full")
     void recordNeverThrows() throws IOException {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.serverUrl() + database);
-        config.setUsername(PostgresServer.APP_USER);
-        config.setPassword(PostgresServer.APP_PASSWORD);
-        config.setMaximumPoolSize(1);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = server.appPool(database, "audit-down", 1);
         JdbcAuditLog pooled = JdbcAuditLog.of(pool, "audit_" + TABLES.incrementAndGet());
         pooled.createTableIfMissing();
         pool.close();

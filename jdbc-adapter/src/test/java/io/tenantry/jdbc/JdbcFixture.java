@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -42,7 +43,7 @@ final class JdbcFixture implements AutoCloseable {
     final String sharedDatabase;
 
     private JdbcFixture(Placement placement, String sharedDatabase, List<TenantId> tenants, JdbcStore store,
-            Consumer<TenantJdbc.Builder> customizer) {
+            BiConsumer<TenantDirectory, TenantJdbc.Builder> customizer) {
         this.placement = placement;
         this.sharedDatabase = sharedDatabase;
         List<Tenant> entries = new ArrayList<>();
@@ -53,7 +54,7 @@ final class JdbcFixture implements AutoCloseable {
                 .rolePrefix("r" + PREFIXES.incrementAndGet() + "_")
                 .migrations(MIGRATIONS)
                 .sharedMigrations(SHARED_MIGRATIONS);
-        customizer.accept(builder);
+        customizer.accept(directory, builder);
         this.jdbc = builder.build();
         jdbc.provisioning().ensureAll(tenants, 4).throwIfFailed();
     }
@@ -70,7 +71,8 @@ final class JdbcFixture implements AutoCloseable {
     static JdbcFixture schemas(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer,
             JdbcStore store) {
         String database = PostgresServer.get().freshDatabase(hint);
-        return new JdbcFixture(Placement.schema("main", database), database, tenants, store, customizer);
+        return new JdbcFixture(Placement.schema("main", database), database, tenants, store,
+                (d, b) -> customizer.accept(b));
     }
 
     /** Tenants on a database each, under a new prefix, the store logging in as a non-superuser. */
@@ -85,7 +87,8 @@ final class JdbcFixture implements AutoCloseable {
     static JdbcFixture databases(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer,
             JdbcStore store) {
         String prefix = "d" + ProcessHandle.current().pid() + "_" + PREFIXES.incrementAndGet() + "_";
-        return new JdbcFixture(Placement.database("main", prefix), "postgres", tenants, store, customizer);
+        return new JdbcFixture(Placement.database("main", prefix), "postgres", tenants, store,
+                (d, b) -> customizer.accept(b));
     }
 
     /** Tenants on the shared tables (FIELD model) of a new database, the store logging in as a non-superuser. */
@@ -100,7 +103,31 @@ final class JdbcFixture implements AutoCloseable {
     static JdbcFixture shared(String hint, List<TenantId> tenants, Consumer<TenantJdbc.Builder> customizer,
             JdbcStore store) {
         String database = PostgresServer.get().freshDatabase(hint);
-        return new JdbcFixture(Placement.field("main", database), database, tenants, store, customizer);
+        return new JdbcFixture(Placement.field("main", database), database, tenants, store,
+                (d, b) -> customizer.accept(b));
+    }
+
+    /**
+     * Tenants on {@code model} (FIELD, COLLECTION for a schema each, DATABASE), the store logging in as a
+     * non-superuser, the builder customized with the fixture's directory at hand (for quotas over it).
+     */
+    static JdbcFixture of(io.tenantry.IsolationModel model, String hint, List<TenantId> tenants,
+            BiConsumer<TenantDirectory, TenantJdbc.Builder> customizer) {
+        PostgresServer server = PostgresServer.get();
+        return switch (model) {
+            case FIELD -> {
+                String database = server.freshDatabase(hint);
+                yield new JdbcFixture(Placement.field("main", database), database, tenants, server.appStore(),
+                        customizer);
+            }
+            case COLLECTION -> {
+                String database = server.freshDatabase(hint);
+                yield new JdbcFixture(Placement.schema("main", database), database, tenants, server.appStore(),
+                        customizer);
+            }
+            case DATABASE -> new JdbcFixture(Placement.database("main", "d" + ProcessHandle.current().pid() + "_"
+                    + PREFIXES.incrementAndGet() + "_"), "postgres", tenants, server.appStore(), customizer);
+        };
     }
 
     DataSource dataSource() {

@@ -3,7 +3,6 @@ package io.tenantry.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tenantry.Placement;
 import io.tenantry.TenantId;
@@ -38,13 +37,7 @@ class JdbcUsageHistoryTest {
     static void controlPlaneDatabase() {
         server = PostgresServer.get();
         database = server.freshDatabase("usage");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(server.serverUrl() + database);
-        config.setUsername(PostgresServer.APP_USER);
-        config.setPassword(PostgresServer.APP_PASSWORD);
-        config.setMaximumPoolSize(4);
-        config.setPoolName("usage-control-plane");
-        controlPlane = new HikariDataSource(config);
+        controlPlane = server.appPool(database, "usage-control-plane", 4);
     }
 
     @AfterAll

@@ -172,6 +172,20 @@ final class PostgresServer {
         return name;
     }
 
+    /**
+     * Returns a HikariCP pool of at most {@code size} connections on {@code database} that log in as
+     * {@link #APP_USER}, as an application's control-plane data source would.
+     */
+    com.zaxxer.hikari.HikariDataSource appPool(String database, String name, int size) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(serverUrl() + database);
+        config.setUsername(APP_USER);
+        config.setPassword(APP_PASSWORD);
+        config.setMaximumPoolSize(size);
+        config.setPoolName(name);
+        return new com.zaxxer.hikari.HikariDataSource(config);
+    }
+
     /** Runs {@code sql} as the superuser on {@code database}. */
     void execute(String database, String sql) {
         try (Connection c = admin(database).getConnection(); Statement s = c.createStatement()) {
