@@ -161,10 +161,7 @@ public final class TenantQuotas {
         }
         if (itemQuota != null) {
             String key = itemQuota.key();
-            if (ledger.get(tenant, key).isEmpty()) {
-                ledger.initialise(tenant, key, count.getAsLong());
-            }
-            if (ledger.tryAdd(tenant, key, items, itemQuota.limit()).isEmpty()) {
+            if (tryAdd(tenant, key, items, itemQuota.limit(), count).isEmpty()) {
                 if (reservedBytes > 0) {
                     ledger.add(tenant, byteQuota.key(), -reservedBytes);
                 }
@@ -177,24 +174,39 @@ public final class TenantQuotas {
 
     private long reserveBytes(TenantId tenant, Quota quota, long bytes) {
         String key = quota.key();
-        if (ledger.get(tenant, key).isEmpty()) {
+        LongSupplier measured = () -> {
             if (measure == null) {
                 throw new IllegalStateException("Tenant " + tenant + " has a bytes quota, which needs its storage"
                         + " measured: give TenantQuotas.builder(...).metering(...) the application's TenantMetering.");
             }
-            ledger.initialise(tenant, key, measure.apply(tenant).totalBytes());
-        }
+            return measure.apply(tenant).totalBytes();
+        };
         if (bytes == 0) {
-            long held = ledger.get(tenant, key).orElse(0);
-            if (held >= quota.limit()) {
-                throw refused(tenant, quota, held, 0);
+            // the write's size is not known: refuse only once the bytes counted so far reach the limit
+            OptionalLong held = ledger.get(tenant, key);
+            long count = held.isPresent() ? held.getAsLong() : ledger.initialise(tenant, key, measured.getAsLong());
+            if (count >= quota.limit()) {
+                throw refused(tenant, quota, count, 0);
             }
             return 0;
         }
-        if (ledger.tryAdd(tenant, key, bytes, quota.limit()).isEmpty()) {
+        if (tryAdd(tenant, key, bytes, quota.limit(), measured).isEmpty()) {
             throw refused(tenant, quota, ledger.get(tenant, key).orElse(0), bytes);
         }
         return bytes;
+    }
+
+    /**
+     * Adds under the limit with one call to the ledger on the usual path; a count that was never started is
+     * started from {@code count} first, which costs a count of the store once per count's lifetime.
+     */
+    private OptionalLong tryAdd(TenantId tenant, String key, long amount, long limit, LongSupplier count) {
+        try {
+            return ledger.tryAdd(tenant, key, amount, limit);
+        } catch (IllegalStateException notStarted) {
+            ledger.initialise(tenant, key, count.getAsLong());
+            return ledger.tryAdd(tenant, key, amount, limit);
+        }
     }
 
     /**
@@ -222,8 +234,7 @@ public final class TenantQuotas {
     public void acquire(TenantId tenant, String counter, long amount) {
         Quota quota = quotasOf(directory.require(tenant)).get(Quota.key(Quota.Kind.COUNTER, counter));
         String key = Quota.counter(counter, 0).key();
-        ledger.initialise(tenant, key, 0);
-        if (ledger.tryAdd(tenant, key, amount, quota == null ? Long.MAX_VALUE : quota.limit()).isEmpty()) {
+        if (tryAdd(tenant, key, amount, quota == null ? Long.MAX_VALUE : quota.limit(), () -> 0).isEmpty()) {
             throw refused(tenant, quota, ledger.get(tenant, key).orElse(0), amount);
         }
     }
