@@ -3,6 +3,7 @@ package io.tenantry.spring.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tenantry.IsolationModel;
 import io.tenantry.TenantDirectory;
+import io.tenantry.TenantQuotas;
 import io.tenantry.TenantRouter;
 import io.tenantry.jdbc.JdbcStore;
 import io.tenantry.jdbc.TenantJdbc;
@@ -57,7 +58,7 @@ import org.springframework.context.annotation.Primary;
 @EnableConfigurationProperties({TenantryProperties.class, TenantryJdbcProperties.class, DataSourceProperties.class})
 @Import({TenantryJdbcAutoConfiguration.ControlPlaneConfiguration.class, JdbcDirectoryConfiguration.class,
         JdbcFrameworkConfiguration.class, JdbcLifecycleConfiguration.class, JdbcAuditConfiguration.class,
-        JdbcMeteringConfiguration.class})
+        JdbcMeteringConfiguration.class, JdbcQuotaConfiguration.class})
 public final class TenantryJdbcAutoConfiguration {
 
     /** Name of the routing {@code DataSource} bean, the application's primary one. */
@@ -197,12 +198,13 @@ public final class TenantryJdbcAutoConfiguration {
     @ConditionalOnMissingBean
     TenantJdbc tenantJdbc(JdbcStores stores, ControlPlane controlPlane, @Lazy TenantDirectory directory, TenantRouter router,
             TenantryProperties tenantry, TenantryJdbcProperties properties,
-            ObjectProvider<TenantJdbcBuilderCustomizer> customizers) {
+            ObjectProvider<TenantJdbcBuilderCustomizer> customizers, ObjectProvider<TenantQuotas> quotas) {
         if (stores.derived()) {
             refuseControlPlaneAsSharedTables(controlPlane, tenantry.getRouting(), properties);
         }
         TenantJdbc.Builder builder = TenantJdbc.builder().directory(directory).router(router);
         stores.stores().forEach(builder::store);
+        quotas.ifUnique(builder::quotas);
         build("tenantry.jdbc.tenant-column", properties.getTenantColumn(),
                 () -> builder.tenantColumn(properties.getTenantColumn()), "Use a plain column name such as tenant_id.");
         if (!properties.getTenantTables().isEmpty()) {

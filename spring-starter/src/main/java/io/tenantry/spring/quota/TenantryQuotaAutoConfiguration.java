@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -47,7 +48,7 @@ public final class TenantryQuotaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TenantQuotas tenantQuotas(TenantDirectory directory, ObjectProvider<QuotaLedger> ledgers,
+    TenantQuotas tenantQuotas(@Lazy TenantDirectory directory, ObjectProvider<QuotaLedger> ledgers,
             ObjectProvider<TenantMetering> metering, TenantryQuotaProperties properties) {
         QuotaLedger ledger = ledgers.getIfUnique();
         if (ledger == null) {
@@ -58,6 +59,7 @@ public final class TenantryQuotaAutoConfiguration {
                     properties.getAuditInterval(), "an interval cannot be negative.",
                     "Use 0 to record every refusal, or a duration such as 1m.");
         }
+        // the directory is looked up lazily: the adapters that enforce these quotas may be what it is built on
         TenantQuotas.Builder builder = TenantQuotas.builder(directory, ledger)
                 .auditSink(event -> TenantContext.auditSink().record(event))
                 .auditInterval(properties.getAuditInterval())
