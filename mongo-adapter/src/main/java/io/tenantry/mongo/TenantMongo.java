@@ -136,7 +136,7 @@ public final class TenantMongo {
      * @throws IllegalArgumentException if {@code batchSize} is less than 1
      */
     public TenantDataStore dataStore(int batchSize) {
-        return new MongoTenantDataStore(routing.settings, routing::model, batchSize);
+        return new MongoTenantDataStore(routing, batchSize);
     }
 
     /**
@@ -145,7 +145,7 @@ public final class TenantMongo {
      * collections, and one pass over its documents (through the tenant field's index) on the FIELD model.
      */
     public io.tenantry.spi.UsageMeter meter() {
-        return new MongoTenantDataStore(routing.settings, routing::model, DEFAULT_COPY_BATCH);
+        return new MongoTenantDataStore(routing, DEFAULT_COPY_BATCH);
     }
 
     /**
