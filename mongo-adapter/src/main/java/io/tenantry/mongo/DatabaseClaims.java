@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * FIELD collection named {@code acme.cards} is the collection {@code cards} of COLLECTION tenant
  * {@code acme}; erasing a DATABASE tenant drops its database, shared collections and all.
  *
- * <p>Each database in use is claimed, and the first claim wins: (cluster, database name ignoring case, as
+ * <p>Each database in use on the adapter's clusters is claimed (other stores are another adapter's, whose
+ * rules differ: PostgreSQL keeps shared tables and a schema per tenant in one database), and the first claim wins: (cluster, database name ignoring case, as
  * MongoDB compares them) to the model, and for a DATABASE tenant's own database to that tenant too. The
  * placements a {@link RuleRouter} declares are claimed when {@link TenantMongo} is built, so that their
  * databases win over any tenant routed later; every placement is claimed as a tenant is routed to it,
@@ -60,20 +61,24 @@ final class DatabaseClaims {
     /** Tenants at DATABASE placements whose own database is claimed. */
     private final Set<Routing.Target> ownAdmitted = ConcurrentHashMap.newKeySet();
 
-    private DatabaseClaims() {
+    /** The adapter's clusters: placements on other stores (another adapter's, with its own rules) are not claimed. */
+    private final Set<String> clusters;
+
+    private DatabaseClaims(Set<String> clusters) {
+        this.clusters = Set.copyOf(clusters);
     }
 
     /**
-     * Returns the claims of the placements that {@code router} declares: all of them if it is a
-     * {@link RuleRouter}, none otherwise (a router that cannot list its placements is checked as it routes).
+     * Returns the claims of the placements on {@code clusters} that {@code router} declares: all of them if it
+     * is a {@link RuleRouter}, none otherwise (a router that cannot list its placements is checked as it routes).
      *
      * @throws RoutingException if two declared placements of different models use one database
      */
-    static DatabaseClaims declaredBy(TenantRouter router) {
-        DatabaseClaims declared = new DatabaseClaims();
+    static DatabaseClaims declaredBy(TenantRouter router, Set<String> clusters) {
+        DatabaseClaims declared = new DatabaseClaims(clusters);
         if (router instanceof RuleRouter rules) {
             for (Placement placement : rules.placements()) {
-                if (placement.model() != IsolationModel.DATABASE) {
+                if (placement.model() != IsolationModel.DATABASE && clusters.contains(placement.store())) {
                     declared.claim(null, placement, placement.namespace(), "The router's placements conflict: ");
                 }
             }
@@ -82,13 +87,17 @@ final class DatabaseClaims {
     }
 
     /**
-     * Admits the target of a call, claiming its database if it is the first to use it.
+     * Admits the target of a call, claiming its database if it is the first to use it. A placement on a
+     * store that is not one of the clusters is left to the cluster lookup, which refuses it.
      *
      * @throws RoutingException if another model, or another tenant's own database, holds that database
      */
     void admit(Routing.Target target) {
         boolean own = target.placement.model() == IsolationModel.DATABASE;
         if (own ? ownAdmitted.contains(target) : sharedAdmitted.contains(target.placement)) {
+            return;
+        }
+        if (!clusters.contains(target.placement.store())) {
             return;
         }
         claim(target.tenant, target.placement, target.isolation.databaseName(target.tenant, target.placement),

@@ -65,7 +65,7 @@ final class Routing {
         this.router = router;
         this.settings = settings;
         this.models = new EnumMap<>(models);
-        this.claims = DatabaseClaims.declaredBy(router);
+        this.claims = DatabaseClaims.declaredBy(router, settings.clusters.names());
     }
 
     /**

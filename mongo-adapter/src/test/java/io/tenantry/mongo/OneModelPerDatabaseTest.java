@@ -84,6 +84,11 @@ class OneModelPerDatabaseTest {
                 .tier("free", Placement.field("main", "app")).tier("premium", Placement.collection("other", "app"))
                 .tier("basic", Placement.field("main", "App")).build()))
                 .as("one name on two clusters, or one model twice").doesNotThrowAnyException();
+        TenantMongo beside = mongo(TenantDirectory.inMemory(Tenant.builder("acme").tier("pro").build()),
+                TenantRouter.builder().tier("free", Placement.field("pg", "app"))
+                        .tier("pro", Placement.schema("pg", "app")).build());
+        assertThatThrownBy(() -> insertCard(beside, "acme")).as("a store of another adapter, with rules of its own")
+                .isInstanceOf(RoutingException.class).hasMessageContaining("cluster \"pg\", which is not configured");
     }
 
     @Test
