@@ -331,6 +331,9 @@ public final class TenantMongo {
          * Builds it.
          *
          * @throws IllegalStateException if no cluster, directory or router is set
+         * @throws io.tenantry.RoutingException if the router is a {@link io.tenantry.RuleRouter} that declares
+         *     placements of two isolation models in one database of a configured cluster: a database belongs
+         *     to one model (tenants routed later are checked as they are routed, and refused in the same way)
          */
         public TenantMongo build() {
             if (directory == null || router == null) {
