@@ -2,10 +2,13 @@ package io.tenantry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,12 +24,26 @@ public final class RuleRouter implements TenantRouter {
     private final Map<String, Buckets> byRegion;
     private final Map<String, Buckets> byTierAndRegion;
     private final @Nullable Placement fallback;
+    private final Set<Placement> placements;
 
     private RuleRouter(Builder builder) {
         this.byTier = Map.copyOf(builder.byTier);
         this.byRegion = Map.copyOf(builder.byRegion);
         this.byTierAndRegion = Map.copyOf(builder.byTierAndRegion);
         this.fallback = builder.fallback;
+        this.placements = Collections.unmodifiableSet(new LinkedHashSet<>(builder.all));
+    }
+
+    /**
+     * Returns every placement the rules name (tier, region, tier-in-region and {@code otherwise}), in the
+     * order they were declared, each once. Placements pinned on tenants are not among them: they are known
+     * only as tenants are routed. Adapters check these against each other when they are built, for example
+     * that no database is given to two isolation models.
+     *
+     * @return an unmodifiable set; the same on every call
+     */
+    public Set<Placement> placements() {
+        return placements;
     }
 
     @Override

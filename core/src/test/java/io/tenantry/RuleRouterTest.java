@@ -119,6 +119,16 @@ class RuleRouterTest {
     }
 
     @Test
+    void placements_lists_every_placement_the_rules_name_once_in_declaration_order_and_no_pinned_one() {
+        TenantRouter spread = TenantRouter.builder().tier("free", SHARED, FALLBACK).region("eu", EU)
+                .tier("premium", PREMIUM, SHARED).otherwise(FALLBACK).build();
+        assertThat(((RuleRouter) spread).placements()).containsExactly(SHARED, FALLBACK, EU, PREMIUM);
+        assertThat(((RuleRouter) router).placements()).containsExactly(SHARED, PREMIUM, DEDICATED, EU, EU_DEDICATED);
+        Tenant pinned = Tenant.builder("acme").placement(Placement.database("vip", "vip_")).build();
+        assertThat(router.route(pinned)).isNotIn(((RuleRouter) router).placements());
+    }
+
+    @Test
     void rules_must_be_declared_once_and_name_at_least_one_placement() {
         assertThatIllegalArgumentException().isThrownBy(() -> TenantRouter.builder().tier("free", SHARED)
                 .tier("free", PREMIUM)).withMessageContaining("declared twice");

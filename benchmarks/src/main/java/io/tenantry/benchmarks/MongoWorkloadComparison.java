@@ -93,7 +93,7 @@ public final class MongoWorkloadComparison {
                 placement = Placement.field("main", "bench_shared");
                 break;
             case COLLECTION:
-                placement = Placement.collection("main", "bench_shared");
+                placement = Placement.collection("main", "bench_collection");
                 break;
             default:
                 placement = Placement.database("main", "bench_");

@@ -22,12 +22,13 @@ public final class MongoProvisioning {
      *
      * @return the placement that was provisioned
      * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
-     * @throws io.tenantry.RoutingException if no placement applies
+     * @throws io.tenantry.RoutingException if no placement applies, or if its database is used by another
+     *     isolation model (a database on a cluster belongs to one model) or is another tenant's own database
      */
     public Placement ensure(TenantId tenant) {
         Objects.requireNonNull(tenant, "tenant");
         Placement placement = routing.router.route(routing.directory.require(tenant));
-        routing.model(placement.model()).ensure(tenant, placement);
+        routing.admit(tenant, placement).isolation.ensure(tenant, placement);
         return placement;
     }
 }

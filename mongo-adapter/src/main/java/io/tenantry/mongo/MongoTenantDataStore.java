@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import org.bson.BsonDocument;
 import org.bson.BsonInvalidOperationException;
 import org.bson.RawBsonDocument;
@@ -48,6 +47,12 @@ import org.bson.json.JsonWriterSettings;
  * {@code collStats} ({@code count}, and {@code size}: its documents' BSON bytes); on FIELD, one pass over
  * the tenant's documents in each shared collection through the tenant field's index, counting them and
  * their BSON bytes as stored.
+ *
+ * <p>Every method works only where a database belongs to one isolation model: it refuses, with a
+ * {@link io.tenantry.RoutingException}, a placement whose database another model uses (or that is another
+ * tenant's own database), as routing does ({@link DatabaseClaims}); on the FIELD model also when a tenant
+ * that the directory places on the COLLECTION model has collections in the FIELD placement's database.
+ * Nothing is read or changed then.
  */
 final class MongoTenantDataStore implements TenantDataStore, UsageMeter {
 
@@ -60,16 +65,16 @@ final class MongoTenantDataStore implements TenantDataStore, UsageMeter {
     private static final JsonWriterSettings EXTENDED = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED)
             .build();
 
+    private final Routing routing;
     private final MongoSettings settings;
-    private final Function<IsolationModel, MongoIsolation> models;
     private final int batchSize;
 
-    MongoTenantDataStore(MongoSettings settings, Function<IsolationModel, MongoIsolation> models, int batchSize) {
+    MongoTenantDataStore(Routing routing, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         }
-        this.settings = settings;
-        this.models = models;
+        this.routing = routing;
+        this.settings = routing.settings;
         this.batchSize = batchSize;
     }
 
@@ -78,9 +83,15 @@ final class MongoTenantDataStore implements TenantDataStore, UsageMeter {
         return settings.clusters.names().contains(placement.store());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws io.tenantry.RoutingException if the placement's database belongs to another isolation model
+     */
     @Override
     public void provision(TenantId tenant, Placement placement) {
-        models.apply(placement.model()).ensure(Objects.requireNonNull(tenant, "tenant"), placement);
+        Objects.requireNonNull(tenant, "tenant");
+        routing.admit(tenant, Objects.requireNonNull(placement, "placement")).isolation.ensure(tenant, placement);
     }
 
     /**
@@ -283,10 +294,22 @@ final class MongoTenantDataStore implements TenantDataStore, UsageMeter {
         placed(tenant, placement).erase();
     }
 
+    /**
+     * Returns {@code tenant} at {@code placement}, once the placement's database is known to belong to its
+     * model alone: admitted by the claims, and, on the FIELD model, holding no collection of a tenant that
+     * the directory places on the COLLECTION model in the same database ({@link Routing#checkNeighbours}).
+     *
+     * @throws io.tenantry.RoutingException if the database belongs to another model too
+     */
     private PlacedTenant placed(TenantId tenant, Placement placement) {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(placement, "placement");
-        return PlacedTenant.of(tenant, placement, settings, models.apply(placement.model()));
+        MongoIsolation isolation = routing.admit(tenant, placement).isolation;
+        if (placement.model() == IsolationModel.FIELD) {
+            routing.checkNeighbours(tenant, placement,
+                    settings.clusters.client(placement.store()).getDatabase(placement.namespace()).listCollectionNames());
+        }
+        return PlacedTenant.of(tenant, placement, settings, isolation);
     }
 
     @Override

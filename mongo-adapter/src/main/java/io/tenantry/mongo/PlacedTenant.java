@@ -34,12 +34,9 @@ import org.jspecify.annotations.Nullable;
  * Views of the same data are equal, byte for byte, on every model: digests compare them, and a copy
  * writes the view in the target's stored form.
  *
- * <p><b>FIELD placements whose database also holds per-tenant collections.</b> Nothing stops a router
- * from using one database for a FIELD and a COLLECTION placement, so a shared database may hold
- * {@code acme.cards} next to {@code cards}. A collection named like a per-tenant collection
- * ({@code <tenant id>.<name>}) may then belong to another tenant, whose documents can carry any field,
- * the tenant field included; in such collections only documents in the FIELD model's stored form for the
- * tenant (tenant field and the tenant inside {@code _id}) count as the tenant's.
+ * <p>On the FIELD model every collection of the shared database is shared, and a document is the
+ * tenant's by its tenant field: a database belongs to one isolation model ({@link DatabaseClaims}), so no
+ * collection there is another model's, whatever its name.
  */
 final class PlacedTenant {
 
@@ -96,7 +93,7 @@ final class PlacedTenant {
             }
             boolean view = info.isString("type") && info.getString("type").getValue().equals("view");
             if (rules != null) {
-                Located located = new Located(physical, raw(physical), fieldFilter(physical));
+                Located located = new Located(physical, raw(physical), fieldFilter());
                 if (!view && located.physical.find(located.filter).limit(1).first() != null) {
                     found.add(located);
                 }
@@ -141,15 +138,9 @@ final class PlacedTenant {
         return database.getCollection(physical, RawBsonDocument.class);
     }
 
-    /** The tenant's documents in shared collection {@code physical}: see the class comment. */
-    private BsonDocument fieldFilter(String physical) {
-        FieldRules field = required(rules);
-        BsonDocument condition = field.condition(tenant);
-        int dot = physical.indexOf('.');
-        if (dot > 0 && TenantId.isValid(physical.substring(0, dot))) {
-            condition.append(FieldIds.ID + "." + field.field(), new BsonString(tenant.value()));
-        }
-        return condition;
+    /** The tenant's documents in a shared collection: see the class comment. */
+    private BsonDocument fieldFilter() {
+        return required(rules).condition(tenant);
     }
 
     /** Returns the tenant's view of a stored document: see the class comment. */
@@ -286,7 +277,7 @@ final class PlacedTenant {
             }
             if (rules != null) {
                 if (!view) {
-                    raw(physical).deleteMany(fieldFilter(physical));
+                    raw(physical).deleteMany(fieldFilter());
                 }
             } else if (required(namespace).owns(physical)) {
                 raw(physical).drop();

@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -51,7 +52,7 @@ final class QuotaCommands {
         if (!COUNTED.contains(name)) {
             return RoutingHandles.call(method, handle, args);
         }
-        Map<String, Quota> inForce = writes.quotas.quotasOf(target.entry);
+        Map<String, Quota> inForce = writes.quotas.quotasOf(Objects.requireNonNull(target.entry, "a routed call's directory entry"));
         if (inForce.isEmpty()) {
             return RoutingHandles.call(method, handle, args);
         }

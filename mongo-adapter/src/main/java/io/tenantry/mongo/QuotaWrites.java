@@ -74,7 +74,7 @@ final class QuotaWrites {
         if (!COUNTED.contains(name)) {
             return RoutingHandles.call(method, handle, args);
         }
-        Map<String, Quota> inForce = quotas.quotasOf(target.entry);
+        Map<String, Quota> inForce = quotas.quotasOf(Objects.requireNonNull(target.entry, "a routed call's directory entry"));
         if (inForce.isEmpty()) {
             return RoutingHandles.call(method, handle, args);
         }

@@ -2,6 +2,7 @@ package io.tenantry.mongo;
 
 import io.tenantry.IsolationModel;
 import io.tenantry.Placement;
+import io.tenantry.RoutingException;
 import io.tenantry.Tenant;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantDirectory;
@@ -10,11 +11,13 @@ import io.tenantry.TenantRouter;
 import io.tenantry.TenantUnavailableException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The per-call step of the request flow: current tenant -> directory (cached) -> status check ->
- * router -> placement -> the model's isolation strategy. Thread-safe.
+ * router -> placement -> the model's isolation strategy, admitted by the {@link DatabaseClaims} (one
+ * isolation model per database). Thread-safe.
  */
 final class Routing {
 
@@ -24,14 +27,25 @@ final class Routing {
      */
     static final class Target {
         final TenantId tenant;
-        /** The tenant's directory entry as this call resolved it (its tier and attributes decide its quotas). */
-        final Tenant entry;
+        /**
+         * The tenant's directory entry as this call resolved it (its tier and attributes decide its quotas); null
+         * for the lifecycle's targets, which are not routed calls.
+         */
+        final @Nullable Tenant entry;
         final Placement placement;
         final MongoIsolation isolation;
         private final int hash;
 
         Target(Tenant entry, Placement placement, MongoIsolation isolation) {
-            this.tenant = entry.id();
+            this(entry.id(), entry, placement, isolation);
+        }
+
+        Target(TenantId tenant, Placement placement, MongoIsolation isolation) {
+            this(tenant, null, placement, isolation);
+        }
+
+        private Target(TenantId tenant, @Nullable Tenant entry, Placement placement, MongoIsolation isolation) {
+            this.tenant = tenant;
             this.entry = entry;
             this.placement = placement;
             this.isolation = isolation;
@@ -56,7 +70,12 @@ final class Routing {
     /** Enforces the tenants' quotas on writes; null without quotas, so that writes pay nothing for them. */
     final @Nullable QuotaWrites quotas;
     private final Map<IsolationModel, MongoIsolation> models;
+    private final DatabaseClaims claims;
 
+    /**
+     * @throws RoutingException if two placements that {@code router} declares give one database
+     *     to two isolation models
+     */
     Routing(TenantDirectory directory, TenantRouter router, MongoSettings settings,
             Map<IsolationModel, MongoIsolation> models, @Nullable QuotaWrites quotas) {
         this.directory = directory;
@@ -64,6 +83,7 @@ final class Routing {
         this.settings = settings;
         this.models = new EnumMap<>(models);
         this.quotas = quotas;
+        this.claims = DatabaseClaims.declaredBy(router, settings.clusters.names());
     }
 
     /**
@@ -73,14 +93,71 @@ final class Routing {
      * @throws io.tenantry.NoTenantBoundException if no tenant is bound
      * @throws io.tenantry.UnknownTenantException if the tenant is not in the directory
      * @throws TenantUnavailableException if the tenant's status forbids the call
-     * @throws io.tenantry.RoutingException if no placement applies
+     * @throws RoutingException if no placement applies, or the placement's database belongs to
+     *     another isolation model ({@link DatabaseClaims})
      */
     Target resolve(boolean write) {
         TenantId id = TenantContext.current();
         Tenant tenant = directory.require(id);
         TenantUnavailableException.check(tenant, write);
         Placement placement = router.route(tenant);
-        return new Target(tenant, placement, model(placement.model()));
+        return admit(new Target(tenant, placement, model(placement.model())));
+    }
+
+    /**
+     * Returns the target of {@code tenant} at {@code placement}, which need not be the one the router gives
+     * it now (the lifecycle works on any), once {@link DatabaseClaims} admits it.
+     *
+     * @throws RoutingException if the placement's database belongs to another isolation model,
+     *     or is another tenant's own database
+     */
+    Target admit(TenantId tenant, Placement placement) {
+        return admit(new Target(tenant, placement, model(placement.model())));
+    }
+
+    private Target admit(Target target) {
+        claims.admit(target);
+        return target;
+    }
+
+    /**
+     * Checks that no tenant that the directory places on the COLLECTION model in the database of FIELD
+     * placement {@code field} has collections there: of the database's collection names {@code names}, those
+     * named like a tenant's own ({@code <tenant id>.<name>}) are looked up. {@code tenant} is the FIELD
+     * placement's tenant that the lifecycle works on, named in the refusal. The claims keep one process from
+     * mixing the models; this finds a mix that routing in this process has not met yet, such as a tenant
+     * pinned to such a placement by another process, before the lifecycle erases, digests or copies FIELD
+     * data there. Call it once {@code field} is admitted, so that the FIELD claim refuses the other.
+     *
+     * @throws RoutingException if such a tenant exists
+     */
+    void checkNeighbours(TenantId tenant, Placement field, Iterable<String> names) {
+        for (String name : names) {
+            int dot = name.indexOf('.');
+            if (dot <= 0 || !TenantId.isValid(name.substring(0, dot))) {
+                continue;
+            }
+            TenantId owner = TenantId.of(name.substring(0, dot));
+            Placement theirs = directory.find(owner).flatMap(this::routedOrNone).orElse(null);
+            if (theirs != null && theirs.model() == IsolationModel.COLLECTION && theirs.store().equals(field.store())
+                    && theirs.namespace().equalsIgnoreCase(field.namespace())) {
+                try {
+                    admit(owner, theirs);
+                } catch (RoutingException e) {
+                    throw new RoutingException("The data of tenant \"" + tenant + "\" at " + field + " is not erased,"
+                            + " digested or copied: collection \"" + name + "\" there is tenant \"" + owner + "\"'s,"
+                            + " whom the directory places at " + theirs + ". " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private Optional<Placement> routedOrNone(Tenant tenant) {
+        try {
+            return Optional.of(router.route(tenant));
+        } catch (RoutingException e) {
+            return Optional.empty();
+        }
     }
 
     MongoIsolation model(IsolationModel model) {

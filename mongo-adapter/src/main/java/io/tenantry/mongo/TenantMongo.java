@@ -138,7 +138,7 @@ public final class TenantMongo {
      * @throws IllegalArgumentException if {@code batchSize} is less than 1
      */
     public TenantDataStore dataStore(int batchSize) {
-        return new MongoTenantDataStore(routing.settings, routing::model, batchSize);
+        return new MongoTenantDataStore(routing, batchSize);
     }
 
     /**
@@ -147,7 +147,7 @@ public final class TenantMongo {
      * collections, and one pass over its documents (through the tenant field's index) on the FIELD model.
      */
     public io.tenantry.spi.UsageMeter meter() {
-        return new MongoTenantDataStore(routing.settings, routing::model, DEFAULT_COPY_BATCH);
+        return new MongoTenantDataStore(routing, DEFAULT_COPY_BATCH);
     }
 
     /**
@@ -346,6 +346,9 @@ public final class TenantMongo {
          * Builds it.
          *
          * @throws IllegalStateException if no cluster, directory or router is set
+         * @throws io.tenantry.RoutingException if the router is a {@link io.tenantry.RuleRouter} that declares
+         *     placements of two isolation models in one database of a configured cluster: a database belongs
+         *     to one model (tenants routed later are checked as they are routed, and refused in the same way)
          */
         public TenantMongo build() {
             if (directory == null || router == null) {

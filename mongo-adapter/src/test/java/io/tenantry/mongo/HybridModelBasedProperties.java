@@ -69,7 +69,7 @@ class HybridModelBasedProperties {
                 Tenant.builder("ent-b").tier("enterprise").placement(Placement.database("main", "own_")).build());
         TenantRouter router = TenantRouter.builder()
                 .tier("free", Placement.field("main", "mbt_shared"))
-                .tier("premium", Placement.collection("main", "mbt_shared"))
+                .tier("premium", Placement.collection("main", "mbt_collection"))
                 .tier("enterprise", Placement.database("dedicated", "mbt_"))
                 .build();
         mongo = clusters.addTo(TenantMongo.builder()).directory(directory).router(router)

@@ -94,7 +94,7 @@ class TenantMongoTest {
                 .directory(TenantDirectory.inMemory(Tenant.builder("f1").tier("free").build(),
                         Tenant.builder("c1").tier("premium").build(), Tenant.builder("d1").tier("enterprise").build()))
                 .router(TenantRouter.builder().tier("free", Placement.field("main", "ns_shared"))
-                        .tier("premium", Placement.collection("main", "ns_shared"))
+                        .tier("premium", Placement.collection("main", "ns_collection"))
                         .tier("enterprise", Placement.database("dedicated", "ns_")).build())
                 .build();
         for (String tenant : List.of("f1", "c1", "d1")) {

@@ -45,8 +45,8 @@ final class LifecycleServers implements AutoCloseable {
     static final List<TenantId> TENANTS = List.of(ACME, BRAVO, CAROL);
 
     static final Placement FIELD_MAIN = Placement.field("main", "app");
-    /** Shares its database with {@link #FIELD_MAIN}, which a router may do. */
-    static final Placement COLLECTION_MAIN = Placement.collection("main", "app");
+    /** A database of its own: one database never holds two isolation models (the adapter refuses that). */
+    static final Placement COLLECTION_MAIN = Placement.collection("main", "shared1");
     static final Placement DATABASE_MAIN = Placement.database("main", "t_");
     static final Placement FIELD_OTHER = Placement.field("other", "app2");
     static final Placement COLLECTION_OTHER = Placement.collection("other", "shared2");
@@ -218,10 +218,7 @@ final class LifecycleServers implements AutoCloseable {
 
     /** Whether {@code location} (as {@link #scan} names it) is inside {@code tenant}'s part of {@code placement}. */
     boolean within(String location, Placement placement, TenantId tenant) {
-        String prefix = location(placement, tenant, "");
-        boolean perTenantName = placement.model() == IsolationModel.FIELD
-                && location.startsWith(prefix + tenant.value() + ".");
-        return location.startsWith(prefix) && !perTenantName;
+        return location.startsWith(location(placement, tenant, ""));
     }
 
     /** Writes {@code data} (logical collection to documents) as {@code tenant}, through TenantMongo's routing handles. */

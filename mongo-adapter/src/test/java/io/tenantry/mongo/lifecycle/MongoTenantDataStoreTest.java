@@ -6,9 +6,11 @@ import static io.tenantry.mongo.lifecycle.LifecycleServers.PLACEMENTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.tenantry.Placement;
+import io.tenantry.RoutingException;
 import io.tenantry.Tenant;
 import io.tenantry.TenantContext;
 import io.tenantry.TenantDigest;
@@ -108,7 +110,7 @@ class MongoTenantDataStoreTest {
         assertThat(shared).anySatisfy(index -> assertThat(index.getString("name")).isEqualTo("tenantry_tenant_id"));
 
         store.copy(ACME, LifecycleServers.FIELD_OTHER, LifecycleServers.COLLECTION_MAIN, (r, i, b) -> { });
-        assertThat(servers.main.getDatabase("app").getCollection("acme.items").listIndexes()).anySatisfy(index -> {
+        assertThat(servers.main.getDatabase(LifecycleServers.COLLECTION_MAIN.namespace()).getCollection("acme.items").listIndexes()).anySatisfy(index -> {
             assertThat(index.getString("name")).isEqualTo("sku");
             assertThat(index.get("key", Document.class)).isEqualTo(new Document("sku", 1));
             assertThat(index.getBoolean("unique")).isTrue();
@@ -117,23 +119,55 @@ class MongoTenantDataStoreTest {
                 .isEqualTo(store.digest(ACME, LifecycleServers.DATABASE_MAIN));
     }
 
+    /**
+     * A database belongs to one isolation model, so on the FIELD model every collection is shared, whatever its
+     * name: {@code fs.files} is not tenant fs's collection, and a document of acme's there is acme's by its tenant
+     * field alone, even with a plain id (written around Tenantry), which reads show as acme's.
+     */
     @Test
-    void onAFieldDatabaseThatAlsoHoldsPerTenantCollectionsOnlyTheTenantsFieldDocumentsAreItsOwn() {
-        directory.register(Tenant.builder(BRAVO).placement(LifecycleServers.COLLECTION_MAIN).build());
+    void onTheFieldModelEveryCollectionIsSharedEvenOneNamedLikeATenantsOwn() {
         place(LifecycleServers.FIELD_MAIN);
-        TenantContext.runAs(ACME, () -> mongo.collection("cards").insertOne(new Document("_id", 1)));
-        // bravo, on the COLLECTION model in the same database, keeps "tenantId: acme" as data of its own
-        TenantContext.runAs(BRAVO, () -> mongo.collection("cards").insertOne(new Document("_id", 1)
-                .append("tenantId", "acme")));
+        TenantContext.runAs(ACME, () -> mongo.collection("fs.files").insertOne(new Document("_id", 1)));
+        MongoCollection<Document> raw = servers.main.getDatabase("app").getCollection("fs.files");
+        raw.insertOne(new Document("_id", 2).append("tenantId", "acme"));
+        raw.insertOne(new Document("_id", 3).append("tenantId", "bravo"));
         TenantDataStore store = mongo.dataStore();
 
-        assertThat(store.digest(ACME, LifecycleServers.FIELD_MAIN).resources()).containsOnlyKeys("cards")
-                .hasEntrySatisfying("cards", entry -> assertThat(entry.count()).isEqualTo(1));
+        assertThat(store.digest(ACME, LifecycleServers.FIELD_MAIN).resources()).containsOnlyKeys("fs.files")
+                .hasEntrySatisfying("fs.files", entry -> assertThat(entry.count()).isEqualTo(2));
         store.erase(ACME, LifecycleServers.FIELD_MAIN);
 
-        assertThat(store.digest(ACME, LifecycleServers.FIELD_MAIN).resources()).isEmpty();
-        assertThat(TenantContext.callAs(BRAVO, () -> mongo.collection("cards").find().into(new ArrayList<>())))
-                .containsExactly(new Document("_id", 1).append("tenantId", "acme"));
+        assertThat(raw.find().into(new ArrayList<>())).containsExactly(new Document("_id", 3).append("tenantId", "bravo"));
+    }
+
+    /**
+     * A process whose router knows only pinned placements served bravo, pinned to the COLLECTION model in the
+     * FIELD placement's database, and bravo keeps there a document in acme's FIELD stored form. This process has
+     * not routed bravo, so its claims know nothing of it; the data store finds bravo's collection, asks the
+     * directory, and refuses to erase, digest or copy acme there, changing nothing.
+     */
+    @Test
+    void theLifecycleRefusesAFieldDatabaseWhereTheDirectoryPlacesATenantOnTheCollectionModel() {
+        Placement mixed = Placement.collection("main", LifecycleServers.FIELD_MAIN.namespace());
+        directory.register(Tenant.builder(BRAVO).placement(mixed).build());
+        TenantMongo elsewhere = TenantMongo.builder().cluster("main", servers.main).cluster("other", servers.other)
+                .directory(directory).router(tenant -> tenant.placement().orElseThrow()).build();
+        Document forged = new Document("_id", new Document("tenantId", "acme").append("id", 1)).append("tenantId", "acme");
+        TenantContext.runAs(BRAVO, () -> elsewhere.collection("cards").insertOne(forged));
+        place(LifecycleServers.FIELD_MAIN);
+        TenantContext.runAs(ACME, () -> mongo.collection("cards").insertOne(new Document("_id", 1)));
+        Map<String, List<String>> before = servers.scan();
+        TenantDataStore store = mongo.dataStore();
+
+        assertThatThrownBy(() -> store.erase(ACME, LifecycleServers.FIELD_MAIN)).isInstanceOf(RoutingException.class)
+                .hasMessageContaining("tenant \"bravo\"").hasMessageContaining("collection(main, app)")
+                .hasMessageContaining("database \"app\" on cluster \"main\"");
+        assertThatThrownBy(() -> store.digest(ACME, LifecycleServers.FIELD_MAIN)).isInstanceOf(RoutingException.class);
+        assertThatThrownBy(() -> store.copy(ACME, LifecycleServers.FIELD_MAIN, LifecycleServers.FIELD_OTHER,
+                (r, i, b) -> { })).isInstanceOf(RoutingException.class);
+        assertThat(servers.scan()).isEqualTo(before);
+        assertThat(servers.main.getDatabase("app").getCollection("bravo.cards").find().into(new ArrayList<>()))
+                .containsExactly(forged);
     }
 
     @Test

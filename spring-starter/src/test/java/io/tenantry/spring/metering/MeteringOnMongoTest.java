@@ -46,7 +46,7 @@ class MeteringOnMongoTest {
                     .withPropertyValues("tenantry.mongodb.clusters.main=" + EmbeddedMongo.main().uri(),
                             "tenantry.directory.mongodb.database=" + admin, "tenantry.mongodb.tenant-field=tenantId",
                             "tenantry.routing.tiers.free.model=field", "tenantry.routing.tiers.free.database=" + shared,
-                            "tenantry.routing.tiers.pro.model=collection", "tenantry.routing.tiers.pro.database=" + shared,
+                            "tenantry.routing.tiers.pro.model=collection", "tenantry.routing.tiers.pro.database=" + shared + "_pro",
                             "tenantry.metering.initial-delay=1h");
             runner.withPropertyValues("tenantry.directory.source=mongodb").run(context -> {
                 TenantMongo mongo = context.getBean(TenantMongo.class);
