@@ -2,6 +2,8 @@ package io.tenantry.spring.jdbc;
 
 import io.tenantry.jdbc.JdbcQuotaLedger;
 import io.tenantry.spi.QuotaLedger;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -10,8 +12,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The quota counts in the control plane's table {@code tenant_quota_usage}, shared by every instance, created if
- * missing after the control plane's own migrations, for {@code tenantry.quotas.ledger=jdbc}.
+ * The quota counts in the control plane's table {@code tenant_quota_usage}, shared by every instance, for
+ * {@code tenantry.quotas.ledger=jdbc}. The ledger itself cannot wait for the database initialisers:
+ * {@code TenantJdbc}, the application's {@code DataSource} that they may migrate through, is built with it. So the
+ * table is created apart, once every singleton is in place and so after the control plane's own migrations (a
+ * table created before them would make Flyway find a non-empty schema without its history).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "tenantry.quotas.enabled")
@@ -20,10 +25,13 @@ class JdbcQuotaConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(QuotaLedger.class)
-    @DependsOnDatabaseInitialization
     JdbcQuotaLedger tenantryJdbcQuotaLedger(ControlPlane controlPlane) {
-        JdbcQuotaLedger ledger = JdbcQuotaLedger.of(controlPlane.dataSource());
-        ledger.createTableIfMissing();
-        return ledger;
+        return JdbcQuotaLedger.of(controlPlane.dataSource());
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    SmartInitializingSingleton tenantryJdbcQuotaLedgerTable(ObjectProvider<JdbcQuotaLedger> ledger) {
+        return () -> ledger.ifAvailable(JdbcQuotaLedger::createTableIfMissing);
     }
 }
