@@ -62,7 +62,7 @@ abstract class TableWriter implements AutoCloseable {
         return new Inserts(to, target, table, columns, progress);
     }
 
-    /** Whether {@code COPY FROM} writes the table as an {@code INSERT} would: no row-level security applies, no rules. */
+    /** Whether {@code COPY FROM} writes the table as an {@code INSERT} would: no row-level security, no rules. */
     private static boolean takesCopy(Connection target, String qualified) throws SQLException {
         try (PreparedStatement p = target.prepareStatement("SELECT pg_catalog.row_security_active(c.oid), c.relhasrules"
                 + " FROM pg_catalog.pg_class c WHERE c.oid = CAST(? AS regclass)")) {

@@ -50,8 +50,8 @@ class JdbcCopyValuesProperties {
             "note", "ratio", "raw_json", "small", "span", "uid", "words");
 
     private static final String[] PIECES = {"a", " ", "\t", "\n", "\r", "\\", "\\\\", "\\N", "\\.", "\\t", "NULL",
-        "null", "N", ".", ",", "\"", "'", "{", "}", "é", "漢", "😀", "\u0001", "\u007f", "\u2028", "\b", "\f", "\u000b",
-        "\\x41", "$$"};
+        "null", "N", ".", ",", "\"", "'", "{", "}", "é", "漢", "😀", "\u0001", "\u007f", "\u2028", "\b", "\f",
+        "\u000b", "\\x41", "$$"};
 
     private static LifecycleFixture fixture;
     private static TenantDataStore store;
@@ -230,10 +230,11 @@ class JdbcCopyValuesProperties {
     }
 
     /** A row of awkward values, as text that each column's input function reads; {@code id} as given. */
-    static Row row(SplittableRandom random, int id) {
+    private static Row row(SplittableRandom random, int id) {
         List<@Nullable String> values = new ArrayList<>();
         for (String column : COLUMNS) {
-            values.add(column.equals("id") ? Integer.toString(id) : random.nextInt(7) == 0 ? null : value(random, column));
+            values.add(column.equals("id") ? Integer.toString(id)
+                    : random.nextInt(7) == 0 ? null : value(random, column));
         }
         return new Row(values);
     }
@@ -251,7 +252,8 @@ class JdbcCopyValuesProperties {
             case "doc", "raw_json" -> json(random, 3);
             case "flag" -> random.nextBoolean() ? "true" : "false";
             case "grid" -> pick(random, "{}", "{NULL}", "{1,NULL,-2147483648}", "{{1,2},{NULL,4}}", "[0:1]={7,8}");
-            case "note" -> random.nextInt(4) == 0 ? pick(random, "", "\\N", "\\.", "NULL", "\\", "\t", "\n") : text(random);
+            case "note" -> random.nextInt(4) == 0 ? pick(random, "", "\\N", "\\.", "NULL", "\\", "\t", "\n")
+                    : text(random);
             case "ratio" -> pick(random, "NaN", "Infinity", "-Infinity", "-0", "4.9e-324", "1.7976931348623157e308",
                     "0.1", Double.toString(Double.longBitsToDouble(random.nextLong() >>> 2)));
             case "small" -> pick(random, "NaN", "-Infinity", "-0", "1e-45", "3.4028235e38", "0.1",
@@ -268,7 +270,7 @@ class JdbcCopyValuesProperties {
         return choices[random.nextInt(choices.length)];
     }
 
-    static String text(SplittableRandom random) {
+    private static String text(SplittableRandom random) {
         StringBuilder text = new StringBuilder();
         for (int i = random.nextInt(8); i > 0; i--) {
             text.append(PIECES[random.nextInt(PIECES.length)]);
@@ -307,7 +309,7 @@ class JdbcCopyValuesProperties {
     private static String json(SplittableRandom random, int depth) {
         int kind = depth == 0 ? random.nextInt(4) : random.nextInt(6);
         return switch (kind) {
-            case 0 -> quoted(text(random));
+            case 0 -> LifecycleRows.quoted(text(random));
             case 1 -> pick(random, "1.000000000000000000000000001", "-0", "1e400", Long.toString(random.nextLong()));
             case 2 -> pick(random, "true", "null", " false ");
             case 3 -> "\"\\u0001\\t\\n\\\\\\\"\\/\\u00e9\"";
@@ -318,23 +320,9 @@ class JdbcCopyValuesProperties {
                 for (int i = random.nextInt(4); i > 0; i--) {
                     keys.add(text(random));
                 }
-                yield "{" + keys.stream().map(key -> quoted(key) + ":" + json(random, depth - 1))
+                yield "{" + keys.stream().map(key -> LifecycleRows.quoted(key) + ":" + json(random, depth - 1))
                         .collect(Collectors.joining(", ")) + "}";
             }
         };
-    }
-
-    private static String quoted(String text) {
-        StringBuilder json = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format("\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
-        }
-        return json.append('"').toString();
     }
 }
