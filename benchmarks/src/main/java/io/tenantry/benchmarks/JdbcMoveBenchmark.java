@@ -32,15 +32,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Whole-workload benchmark of moving one tenant between two PostgreSQL servers: Tenantry's
  * {@link TenantLifecycle#move} from the FIELD model on server A (a shared table with a tenant column,
  * another tenant's rows beside) to a database of its own on server B, against a hand-written copy loop
- * with plain JDBC ({@link RawJdbcCopy}) doing the same copy, with and without the same digests of both
- * sides.
+ * with plain JDBC ({@link RawJdbcCopy}) doing the same copy: with batched {@code INSERT}s, with and without
+ * the same digests of both sides; with {@code COPY FROM STDIN} fed by the same cursor; and with
+ * {@code COPY TO STDOUT} piped into {@code COPY FROM STDIN}. Tenantry writes a database target with
+ * {@code COPY FROM STDIN}, so the last two are its like-for-like baselines.
  *
  * <p>Both servers are embedded PostgreSQL 17 processes ({@link BenchPostgres}; with
  * {@value BenchPostgres#URL_VARIABLE} set, both stores are that one server), so this JVM's heap holds only
  * the mover's objects; the servers' CPU (every process of each postmaster, {@link PostgresServerCpu}) is
  * measured apart. The rows are loaded with {@code INSERT ... SELECT} from {@code generate_series}, outside
  * Tenantry and unmeasured. A warm-up tenant of min(100,000, N/2) rows is moved and copied first and deleted;
- * then each round runs the three sides on tenant {@code acme}, in alternating order, each from the same
+ * then each round runs the five sides on tenant {@code acme}, in alternating order, each from the same
  * starting state: after Tenantry's move the tenant is moved back (also reported), after a raw copy the copy
  * is dropped, and before each run the shared table is vacuumed and both servers checkpoint, so that no run
  * pays for what the one before it left.
@@ -163,19 +165,24 @@ public final class JdbcMoveBenchmark implements AutoCloseable {
                 + " PostgreSQL %s, shared table %s%n", (System.nanoTime() - started) / 1e9, rows, others, warmUp,
                 query(a.superuser(SHARED_DATABASE), "SHOW server_version"), query(a.superuser(SHARED_DATABASE),
                 "SELECT pg_size_pretty(pg_total_relation_size('" + TABLE + "'))"));
+        List<MoveRun.Side> raws = List.of(MoveRun.Side.RAW, MoveRun.Side.RAW_WITH_DIGESTS, MoveRun.Side.RAW_COPY_IN,
+                MoveRun.Side.RAW_COPY_PIPE);
         tenantryMove(WARM_UP, -1);
-        rawCopy(WARM_UP, -1, false);
-        rawCopy(WARM_UP, -1, true);
+        for (MoveRun.Side side : raws) {
+            rawCopy(WARM_UP, -1, side);
+        }
         lifecycle.delete(WARM_UP);
         runs.clear();
         for (int round = 0; round < rounds; round++) {
             if (round % 2 == 0) {
                 tenantryMove(ACME, round);
-                rawCopy(ACME, round, false);
-                rawCopy(ACME, round, true);
+                for (MoveRun.Side side : raws) {
+                    rawCopy(ACME, round, side);
+                }
             } else {
-                rawCopy(ACME, round, true);
-                rawCopy(ACME, round, false);
+                for (int i = raws.size() - 1; i >= 0; i--) {
+                    rawCopy(ACME, round, raws.get(i));
+                }
                 tenantryMove(ACME, round);
             }
         }
@@ -282,8 +289,14 @@ public final class JdbcMoveBenchmark implements AutoCloseable {
         return run;
     }
 
-    /** Copies {@code tenant}'s rows from A to B with plain JDBC, with or without digests; drops the copy. */
-    private void rawCopy(TenantId tenant, int round, boolean digests) throws SQLException {
+    /**
+     * Copies {@code tenant}'s rows from A to B with plain JDBC, as {@code side} says: batched {@code INSERT}s
+     * with or without digests, or {@code COPY FROM} fed by the same cursor, or {@code COPY TO} piped into
+     * {@code COPY FROM}. Checks the copy against Tenantry's digest of the source (after the clocks for the two
+     * {@code COPY} sides, which have no digest of their own), then drops it.
+     */
+    private void rawCopy(TenantId tenant, int round, MoveRun.Side side) throws SQLException {
+        boolean digests = side == MoveRun.Side.RAW_WITH_DIGESTS;
         PGSimpleDataSource source = a.dataSource(SHARED_DATABASE, BenchPostgres.RAW_USER, BenchPostgres.LOGIN_PASSWORD);
         source.setApplicationName("raw-copy");
         PGSimpleDataSource target = b.dataSource(RAW_DATABASE, BenchPostgres.LOGIN_USER, BenchPostgres.LOGIN_PASSWORD);
@@ -292,7 +305,11 @@ public final class JdbcMoveBenchmark implements AutoCloseable {
                 + ", PRIMARY KEY (id))");
         RawJdbcCopy raw = new RawJdbcCopy(source, target, TABLE, TENANT_COLUMN, tenant.value(), COLUMNS, batch, values);
         Map<String, MoveClocks.Reading> phases = new LinkedHashMap<>();
-        MoveRun.Side side = digests ? MoveRun.Side.RAW_WITH_DIGESTS : MoveRun.Side.RAW;
+        SqlCall<Long> copy = switch (side) {
+            case RAW_COPY_IN -> raw::copyWithCopyIn;
+            case RAW_COPY_PIPE -> raw::pipeCopy;
+            default -> raw::copy;
+        };
         String name = MoveRun.name(side, round);
         settle();
         HeapWatch heap = HeapWatch.start();
@@ -300,7 +317,7 @@ public final class JdbcMoveBenchmark implements AutoCloseable {
         @Nullable TenantDigest expected = digests
                 ? MovePhaseEvent.traced(name, MoveRun.DIGEST_SOURCE, () -> unchecked(raw::digestSource)) : null;
         MoveClocks.Reading copyStart = clocks.read();
-        long copied = MovePhaseEvent.traced(name, MoveRun.COPY, () -> unchecked(raw::copy));
+        long copied = MovePhaseEvent.traced(name, MoveRun.COPY, () -> unchecked(copy));
         MoveClocks.Reading copyEnd = clocks.read();
         @Nullable TenantDigest actual = digests
                 ? MovePhaseEvent.traced(name, MoveRun.VERIFY, () -> unchecked(raw::digestTarget)) : null;
@@ -321,6 +338,13 @@ public final class JdbcMoveBenchmark implements AutoCloseable {
             }
         } else {
             phases.put(MoveRun.COPY, copyEnd.minus(copyStart));
+            if (side != MoveRun.Side.RAW) {
+                TenantDigest written = raw.digestTarget();
+                if (!written.equals(sourceDigests.get(tenant))) {
+                    throw new IllegalStateException("The raw copy (" + side.label + ") differs from what Tenantry"
+                            + " moved: " + written + " vs " + sourceDigests.get(tenant));
+                }
+            }
         }
         MoveRun run = new MoveRun(side, round, tenant, copied, -1, end.minus(start), phases, used);
         run.print(System.out, "rows");

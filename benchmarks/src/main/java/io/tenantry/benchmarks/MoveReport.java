@@ -45,6 +45,8 @@ final class MoveReport {
                 "server GC s") : "");
         row(out, "raw copy", MoveRun.Side.RAW, r -> r.phase(MoveRun.COPY));
         row(out, "Tenantry copy phase", MoveRun.Side.TENANTRY, r -> r.phase(MoveRun.COPY));
+        row(out, "raw copy, COPY FROM", MoveRun.Side.RAW_COPY_IN, r -> r.phase(MoveRun.COPY));
+        row(out, "raw COPY TO -> COPY FROM", MoveRun.Side.RAW_COPY_PIPE, r -> r.phase(MoveRun.COPY));
         row(out, "raw copy, after the source's digest", MoveRun.Side.RAW_WITH_DIGESTS, r -> r.phase(MoveRun.COPY));
         row(out, "raw copy + both digests", MoveRun.Side.RAW_WITH_DIGESTS, MoveRun::total);
         row(out, "Tenantry read-only window", MoveRun.Side.TENANTRY, MoveRun::readOnlyWindow);
@@ -56,6 +58,10 @@ final class MoveReport {
                 + " round:%n");
         ratio(out, "copy phase / raw copy", MoveRun.Side.TENANTRY, r -> r.phase(MoveRun.COPY), MoveRun.Side.RAW,
                 r -> r.phase(MoveRun.COPY));
+        ratio(out, "copy phase / raw copy, COPY FROM", MoveRun.Side.TENANTRY, r -> r.phase(MoveRun.COPY),
+                MoveRun.Side.RAW_COPY_IN, r -> r.phase(MoveRun.COPY));
+        ratio(out, "copy phase / raw COPY TO -> COPY FROM", MoveRun.Side.TENANTRY, r -> r.phase(MoveRun.COPY),
+                MoveRun.Side.RAW_COPY_PIPE, r -> r.phase(MoveRun.COPY));
         ratio(out, "copy phase / raw copy after the digest", MoveRun.Side.TENANTRY, r -> r.phase(MoveRun.COPY),
                 MoveRun.Side.RAW_WITH_DIGESTS, r -> r.phase(MoveRun.COPY));
         ratio(out, "read-only window / raw copy + digests", MoveRun.Side.TENANTRY, MoveRun::readOnlyWindow,
@@ -123,6 +129,9 @@ final class MoveReport {
             MoveRun.Side raw, Function<MoveRun, MoveClocks.Reading> theirs) {
         List<MoveRun> a = of(tenantry);
         List<MoveRun> b = of(raw);
+        if (a.isEmpty() || b.isEmpty()) {
+            return; // a side this benchmark does not run
+        }
         List<String> each = new ArrayList<>();
         double mean = 0;
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {

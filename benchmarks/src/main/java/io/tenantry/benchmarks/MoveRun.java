@@ -34,7 +34,9 @@ record MoveRun(Side side, int round, TenantId tenant, long items, long bytes, Mo
         TENANTRY("Tenantry move A FIELD -> B DATABASE"),
         TENANTRY_BACK("Tenantry move back B DATABASE -> A FIELD"),
         RAW("raw copy"),
-        RAW_WITH_DIGESTS("raw copy + digests");
+        RAW_WITH_DIGESTS("raw copy + digests"),
+        RAW_COPY_IN("raw copy, COPY FROM instead of INSERTs"),
+        RAW_COPY_PIPE("raw COPY TO piped into COPY FROM");
 
         final String label;
 

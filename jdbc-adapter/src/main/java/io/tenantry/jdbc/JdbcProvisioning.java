@@ -1,5 +1,7 @@
 package io.tenantry.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tenantry.Placement;
 import io.tenantry.TenantId;
 import io.tenantry.TenantLifecycleException;
@@ -61,6 +63,14 @@ public final class JdbcProvisioning {
     private final Set<Placement> preparedShared = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Shared databases known to exist, by store and name. */
     private final Set<String> sharedDatabases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Placements that {@link #ensure(TenantId, Placement)} completed and no erasure has touched since, the
+     * latest few: the lifecycle provisions a move's target right before its copy, which then need not.
+     */
+    private final Cache<Ensured, Boolean> ensuredLately = Caffeine.newBuilder().maximumSize(1_000).build();
+
+    private record Ensured(TenantId tenant, Placement placement) {
+    }
 
     JdbcProvisioning(JdbcRouting routing, List<String> migrations, List<String> sharedMigrations) {
         this.routing = routing;
@@ -141,6 +151,21 @@ public final class JdbcProvisioning {
      */
     void ensure(TenantId tenant, Placement placement) {
         ensure(routing.target(tenant, placement, false), true);
+        ensuredLately.put(new Ensured(tenant, placement), Boolean.TRUE);
+    }
+
+    /**
+     * Returns whether {@link #ensure(TenantId, Placement)} completed for this placement in this process and
+     * {@link #forget} was not called for it since, and forgets it: a second call returns false. A process
+     * that dies forgets everything, so work resumed after a crash provisions again.
+     */
+    boolean takeEnsured(TenantId tenant, Placement placement) {
+        return ensuredLately.asMap().remove(new Ensured(tenant, placement)) != null;
+    }
+
+    /** Forgets that the placement was provisioned: called before it is erased. */
+    void forget(TenantId tenant, Placement placement) {
+        ensuredLately.invalidate(new Ensured(tenant, placement));
     }
 
     private void ensure(TenantId tenant, boolean alone) {

@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
 
-    /** Row hashes per {@code FETCH} of a digest: 32 bytes each. */
+    /** Row hashes per fetch of a digest's cursor: 32 bytes each. */
     private static final int DIGEST_FETCH = 2000;
 
     /** The data format of this adapter's archives. */
@@ -80,10 +80,12 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
     }
 
     /**
-     * {@inheritDoc} Provisions {@code to} first (the lifecycle has just done so; a copy into a placement
-     * without its tables would fail half-way instead of at once). Reads {@code from} in one snapshot and
-     * writes {@code to} in one transaction, parents before children, with deferrable constraints deferred to
-     * the commit, so that a copy that fails leaves nothing of itself.
+     * {@inheritDoc} Provisions {@code to} first, unless {@link #provision} has just done so in this process
+     * and nothing erased it since, as the lifecycle does right before a copy (a copy into a placement without
+     * its tables would fail half-way instead of at once). Reads {@code from} in one snapshot and writes
+     * {@code to} in one transaction, parents before children, with deferrable constraints deferred to the
+     * commit, so that a copy that fails leaves nothing of itself. Tables of the schema and database models are
+     * written with {@code COPY FROM STDIN}, the FIELD model's shared tables with batched {@code INSERT}s.
      *
      * @throws TenantLifecycleException if a table of the tenant at {@code from} is missing at {@code to} or
      *     has other columns there (the tenant migrations and the shared migrations must define the same
@@ -92,7 +94,7 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
     @Override
     public void copy(TenantId tenant, Placement from, Placement to, CopyProgress progress) {
         Objects.requireNonNull(progress, "progress");
-        provision(tenant, to);
+        provisionUnlessJustDone(tenant, to);
         PlacedTables source = placed(tenant, from);
         PlacedTables target = placed(tenant, to);
         try (Connection in = source.open(); Connection out = target.open()) {
@@ -122,6 +124,18 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
         } catch (SQLException e) {
             throw new TenantLifecycleException("Copying tenant \"" + tenant + "\" from " + from + " to " + to
                     + " failed: " + e.getMessage() + hint(e), e);
+        }
+    }
+
+    /**
+     * Provisions the placement unless {@link #provision} did so last in this process, with no erasure since.
+     * Safe after a crash: a new process remembers nothing, and provisions. If another process erased the
+     * placement meanwhile, the copy or import finds it missing and fails at once, leaving nothing.
+     */
+    private void provisionUnlessJustDone(TenantId tenant, Placement placement) {
+        if (!provisioning.takeEnsured(Objects.requireNonNull(tenant, "tenant"),
+                Objects.requireNonNull(placement, "placement"))) {
+            provision(tenant, placement);
         }
     }
 
@@ -184,22 +198,13 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
 
     private static void hashRows(PlacedTables side, Connection c, Table table, TenantDigest.Builder digest)
             throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("DECLARE tenantry_digest NO SCROLL CURSOR FOR SELECT " + rowHash(table) + " FROM "
-                    + side.rowsOf(table));
-            while (true) {
-                int rows = 0;
-                try (ResultSet r = s.executeQuery("FETCH FORWARD " + DIGEST_FETCH + " FROM tenantry_digest")) {
-                    while (r.next()) {
-                        digest.add(table.name(), r.getBytes(1));
-                        rows++;
-                    }
-                }
-                if (rows == 0) {
-                    break;
+        try (PreparedStatement p = c.prepareStatement("SELECT " + rowHash(table) + " FROM " + side.rowsOf(table))) {
+            p.setFetchSize(DIGEST_FETCH); // pgjdbc's cursor, in the snapshot transaction
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    digest.add(table.name(), r.getBytes(1));
                 }
             }
-            s.execute("CLOSE tenantry_digest");
         }
     }
 
@@ -257,7 +262,7 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
 
     /**
      * {@inheritDoc} Parents first, each table's written columns in code-point order of their names, through
-     * a server-side cursor in the placement's snapshot; each row's canonical bytes computed by PostgreSQL as
+     * pgjdbc's cursor (a fetch size) in the placement's snapshot; each row's canonical bytes computed by PostgreSQL as
      * {@link #digest} computes them. A placement that does not exist exports nothing.
      */
     @Override
@@ -287,34 +292,27 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
             ResourceWriter out) throws SQLException {
         String values = columns.stream().map(column -> JdbcNames.quote(column.name()) + "::text, ")
                 .collect(Collectors.joining());
-        try (Statement s = c.createStatement()) {
-            s.execute("DECLARE tenantry_export NO SCROLL CURSOR FOR SELECT " + values + rowHash(table) + " FROM "
-                    + side.rowsOf(table));
-            List<String> row = new ArrayList<>(Collections.nCopies(columns.size(), null));
-            while (true) {
-                int rows = 0;
-                try (ResultSet r = s.executeQuery("FETCH FORWARD " + DIGEST_FETCH / 4 + " FROM tenantry_export")) {
-                    while (r.next()) {
-                        for (int i = 0; i < columns.size(); i++) {
-                            row.set(i, r.getString(i + 1));
-                        }
-                        out.item(TenantArchive.encodeRow(row), r.getBytes(columns.size() + 1));
-                        rows++;
+        try (PreparedStatement p = c.prepareStatement("SELECT " + values + rowHash(table) + " FROM "
+                + side.rowsOf(table))) {
+            p.setFetchSize(DIGEST_FETCH / 4); // pgjdbc's cursor, in the snapshot transaction
+            try (ResultSet r = p.executeQuery()) {
+                List<String> row = new ArrayList<>(Collections.nCopies(columns.size(), null));
+                while (r.next()) {
+                    for (int i = 0; i < columns.size(); i++) {
+                        row.set(i, r.getString(i + 1));
                     }
-                }
-                if (rows == 0) {
-                    break;
+                    out.item(TenantArchive.encodeRow(row), r.getBytes(columns.size() + 1));
                 }
             }
-            s.execute("CLOSE tenantry_export");
         }
     }
 
     /**
      * {@inheritDoc} In one transaction, parents first, deferrable constraints deferred to the commit, so a
      * failure leaves nothing of the import; then each table's sequences are moved past the largest value
-     * written. Each value is read by its column's input function, so a column's type at the placement
-     * need only read the text the archive holds.
+     * written. Rows are written as a {@link #copy} writes them ({@code COPY FROM STDIN} on the schema and
+     * database models, batched {@code INSERT}s on the FIELD model). Each value is read by its column's input
+     * function, so a column's type at the placement need only read the text the archive holds.
      *
      * @throws TenantLifecycleException if a table of the archive is missing at the placement or has other
      *     written columns there, a line is not a row of its fields, or the server refuses a value
@@ -323,7 +321,7 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
     public void importArchive(TenantId tenant, Placement placement, ArchiveReader archive, CopyProgress progress) {
         Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(progress, "progress");
-        provision(tenant, placement);
+        provisionUnlessJustDone(tenant, placement);
         PlacedTables target = placed(tenant, placement);
         try (Connection out = target.open()) {
             if (out == null) {
@@ -382,6 +380,7 @@ final class JdbcTenantDataStore implements TenantDataStore, UsageMeter {
     @Override
     public void erase(TenantId tenant, Placement placement) {
         PlacedTables side = placed(tenant, placement);
+        provisioning.forget(tenant, placement);
         try {
             switch (placement.model()) {
                 case FIELD -> deleteRows(side);

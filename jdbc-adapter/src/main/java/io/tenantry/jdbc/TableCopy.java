@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,20 +18,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Copies one table of one tenant between two placements, or loads it from an archive, for
- * {@link JdbcTenantDataStore}, in batches
- * whose size adapts to the rows: the source is read through a server-side cursor ({@code FETCH n}, in
- * the source's snapshot transaction), each batch written with one JDBC batch of {@code INSERT}s in the
- * target's transaction. A batch holds at most {@code batchRows} rows and, once the widest row is known,
- * about {@value #BATCH_CHARS} characters of values, so memory holds one batch whatever the tenant's size.
+ * {@link JdbcTenantDataStore}, in batches whose size adapts to the rows: the source is read through pgjdbc's
+ * cursor (a {@code SELECT} with a fetch size, in the source's snapshot transaction), and the rows go to a
+ * {@link TableWriter} in the target's transaction: {@code COPY FROM STDIN} for the schema and database
+ * models, batched {@code INSERT}s for the FIELD model's shared tables. A batch holds at most
+ * {@code batchRows} rows and, once the widest row is known, about {@value #BATCH_CHARS} characters of
+ * values, so memory holds one batch whatever the tenant's size.
  *
  * <p>Values travel as text: read with {@code ::text} (the type's output function, under
- * {@link PlacedTables#SESSION}'s canonical settings) and bound as parameters of unspecified type, which
- * PostgreSQL reads with the target column's input function. Every built-in type reads back exactly
- * what it printed ({@code numeric} with its scale, {@code timestamptz} to the microsecond, {@code jsonb},
- * {@code bytea}, arrays, {@code uuid}, NULLs), and the target need not have the very same type, only
- * one that reads the text. Why not {@code COPY}: PostgreSQL refuses {@code COPY FROM} into a table with
- * row-level security, which every FIELD tenant table has, and a second code path for the other models
- * would need a second proof.
+ * {@link PlacedTables#SESSION}'s canonical settings) and written as text that PostgreSQL reads with the
+ * target column's input function. Every built-in type reads back exactly what it printed ({@code numeric}
+ * with its scale, {@code timestamptz} to the microsecond, {@code jsonb}, {@code bytea}, arrays,
+ * {@code uuid}, NULLs), and the target need not have the very same type, only one that reads the text.
  *
  * <p>Stateless.
  */
@@ -49,42 +46,37 @@ final class TableCopy {
 
     /**
      * Copies the tenant's rows of {@code from}'s table to {@code to}'s table of the same name, then moves
-     * the target's sequences (serial and identity columns) past what was copied.
+     * the target's sequences (serial and identity columns) past what was copied. {@code source} must be in
+     * its snapshot transaction (auto-commit off), where pgjdbc reads through a cursor.
      *
      * @return the number of rows copied
      */
     static long copy(PlacedTables from, Connection source, Table sourceTable, PlacedTables to, Connection target,
             Table targetTable, int batchRows, CopyProgress progress) throws SQLException {
         List<Column> columns = targetTable.written();
-        String cursor = "tenantry_copy";
-        String select = "DECLARE " + cursor + " NO SCROLL CURSOR FOR SELECT "
-                + (columns.isEmpty() ? "" : columns.stream().map(c -> JdbcNames.quote(c.name()) + "::text")
-                        .collect(Collectors.joining(", ")))
-                + " FROM " + from.rowsOf(sourceTable);
+        String select = "SELECT " + columns.stream().map(c -> JdbcNames.quote(c.name()) + "::text")
+                .collect(Collectors.joining(", ")) + " FROM " + from.rowsOf(sourceTable);
         long copied = 0;
-        try (Statement s = source.createStatement(); Inserts write = new Inserts(to, target, targetTable, columns,
-                progress)) {
-            s.execute(select);
-            int fetch = Math.min(FIRST_FETCH, batchRows);
-            String[] values = new String[columns.size()];
-            while (true) {
-                try (ResultSet r = s.executeQuery("FETCH FORWARD " + fetch + " FROM " + cursor)) {
-                    while (r.next()) {
-                        for (int i = 0; i < values.length; i++) {
-                            values[i] = r.getString(i + 1);
-                        }
-                        write.add(values);
+        int batch = Math.min(FIRST_FETCH, batchRows);
+        try (PreparedStatement read = source.prepareStatement(select);
+                TableWriter write = TableWriter.open(to, target, targetTable, columns, progress)) {
+            read.setFetchSize(batch);
+            try (ResultSet r = read.executeQuery()) {
+                String[] values = new String[columns.size()];
+                while (r.next()) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = r.getString(i + 1);
+                    }
+                    write.add(values);
+                    if (write.pending() >= batch) {
+                        copied += write.flush();
+                        batch = write.nextBatch(batchRows);
+                        r.setFetchSize(batch);
                     }
                 }
-                int rows = write.pending();
-                if (rows == 0) {
-                    break;
-                }
-                write.flush();
-                copied += rows;
-                fetch = write.nextBatch(batchRows);
             }
-            s.execute("CLOSE " + cursor);
+            copied += write.flush();
+            write.finish();
         }
         for (Column column : targetTable.columns()) {
             String sequence = column.sequence();
@@ -113,7 +105,7 @@ final class TableCopy {
             columns.add(table.columns().stream().filter(c -> c.name().equals(field)).findFirst().orElseThrow());
         }
         long loaded = 0;
-        try (Inserts write = new Inserts(to, target, table, columns, progress)) {
+        try (TableWriter write = TableWriter.open(to, target, table, columns, progress)) {
             String[] values = new String[columns.size()];
             int batch = Math.min(FIRST_FETCH, batchRows);
             for (String line = in.next(); line != null; line = in.next()) {
@@ -135,7 +127,7 @@ final class TableCopy {
                     batch = write.nextBatch(batchRows);
                 }
             }
-            write.flush();
+            write.finish();
         }
         for (Column column : table.columns()) {
             if (column.sequence() != null) {
@@ -143,76 +135,6 @@ final class TableCopy {
             }
         }
         return loaded;
-    }
-
-    /**
-     * One table's {@code INSERT}s with every value as text of unspecified type, added row by row and sent as
-     * one JDBC batch by {@link #flush()}.
-     */
-    private static final class Inserts implements AutoCloseable {
-        private final PreparedStatement write;
-        private final String table;
-        private final CopyProgress progress;
-        private int rows;
-        private long chars;
-        private long widest = 1;
-
-        Inserts(PlacedTables to, Connection target, Table targetTable, List<Column> columns, CopyProgress progress)
-                throws SQLException {
-            String names = columns.stream().map(c -> JdbcNames.quote(c.name())).collect(Collectors.joining(", "));
-            boolean tenantColumn = targetTable.tenantType() != null;
-            String insert = "INSERT INTO " + to.qualified(targetTable) + " (" + names
-                    + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + JdbcNames.quote(to.tenantColumn()) : "")
-                    + ") OVERRIDING SYSTEM VALUE VALUES ("
-                    + columns.stream().map(c -> "?").collect(Collectors.joining(", "))
-                    + (tenantColumn ? (columns.isEmpty() ? "" : ", ") + to.tenantValue(targetTable) : "") + ")";
-            if (columns.isEmpty() && !tenantColumn) {
-                insert = "INSERT INTO " + to.qualified(targetTable) + " DEFAULT VALUES";
-            }
-            this.write = target.prepareStatement(insert);
-            this.table = targetTable.name();
-            this.progress = progress;
-        }
-
-        void add(@Nullable String[] values) throws SQLException {
-            long width = 0;
-            for (int i = 0; i < values.length; i++) {
-                String value = values[i];
-                if (value == null) {
-                    write.setNull(i + 1, Types.OTHER);
-                } else {
-                    write.setObject(i + 1, value, Types.OTHER);
-                    width += value.length();
-                }
-            }
-            write.addBatch();
-            rows++;
-            chars += width;
-            widest = Math.max(widest, width);
-        }
-
-        int pending() {
-            return rows;
-        }
-
-        void flush() throws SQLException {
-            if (rows > 0) {
-                write.executeBatch();
-                progress.copied(table, rows, chars);
-                rows = 0;
-                chars = 0;
-            }
-        }
-
-        /** Returns how many rows the next batch should hold: at most {@code batchRows} and about {@link #BATCH_CHARS}. */
-        int nextBatch(int batchRows) {
-            return (int) Math.max(1, Math.min(batchRows, BATCH_CHARS / widest));
-        }
-
-        @Override
-        public void close() throws SQLException {
-            write.close();
-        }
     }
 
     /** The last value the source's sequence of {@code column} gave, or null if it has none or gave none. */

@@ -154,7 +154,8 @@ public final class TenantJdbc implements AutoCloseable {
      * Returns {@link #dataStore()} copying in batches of at most {@code batchRows} rows (and, once rows are
      * known to be wide, about 4 M characters of values): fewer for very wide rows, more for many narrow ones.
      *
-     * @param batchRows rows per batch of inserts, at least 1
+     * @param batchRows rows per batch (of {@code INSERT}s into shared tables; of a {@code COPY}'s stream, and of
+     *     the source's cursor, on every model), at least 1
      * @return a new data store
      * @throws IllegalArgumentException if {@code batchRows} is less than 1
      */

@@ -46,6 +46,11 @@ final class LifecycleFixture implements AutoCloseable {
     final List<Placement> placements;
 
     LifecycleFixture(String hint) {
+        this(hint, MIGRATIONS, SHARED_MIGRATIONS);
+    }
+
+    /** The same world with other tables: the tenant migrations and the shared tables' migrations at these locations. */
+    LifecycleFixture(String hint, String migrations, String sharedMigrations) {
         int n = NUMBERS.incrementAndGet();
         controlDatabase = main.freshDatabase(hint + "cp");
         HikariConfig config = new HikariConfig();
@@ -67,8 +72,8 @@ final class LifecycleFixture implements AutoCloseable {
         jdbc = TenantJdbc.builder().store("main", main.appStore()).store("other", other.superuserStore())
                 .directory(directory).router(router)
                 .rolePrefix("l" + n + "_")
-                .migrations(MIGRATIONS)
-                .sharedMigrations(SHARED_MIGRATIONS)
+                .migrations(migrations)
+                .sharedMigrations(sharedMigrations)
                 .build();
     }
 

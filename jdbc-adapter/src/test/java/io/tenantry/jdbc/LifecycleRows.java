@@ -174,7 +174,8 @@ final class LifecycleRows {
         };
     }
 
-    private static String quoted(String text) {
+    /** Returns {@code text} as a JSON string: quotes and backslashes escaped, control characters as {@code \\uXXXX}. */
+    static String quoted(String text) {
         StringBuilder json = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             if (c == '"' || c == '\\') {
