@@ -67,6 +67,9 @@ public final class TenantQuotas {
 
     private static final Logger LOG = LoggerFactory.getLogger(TenantQuotas.class);
 
+    /** How often an add that the ledger refused, but that fits the count read afterwards, is tried again. */
+    private static final int MAX_ATTEMPTS = 4;
+
     private final TenantDirectory directory;
     private final QuotaLedger ledger;
     private final Map<String, Map<String, Quota>> tiers;
@@ -198,14 +201,28 @@ public final class TenantQuotas {
 
     /**
      * Adds under the limit with one call to the ledger on the usual path; a count that was never started is
-     * started from {@code count} first, which costs a count of the store once per count's lifetime.
+     * started from {@code count} first, which costs a count of the store once per count's lifetime. A ledger
+     * that found no count and then saw one started by a concurrent writer says "full" for an add that fits: such
+     * an answer is checked against the count and the add tried again, so that only a count that is really full
+     * refuses.
      */
     private OptionalLong tryAdd(TenantId tenant, String key, long amount, long limit, LongSupplier count) {
-        try {
-            return ledger.tryAdd(tenant, key, amount, limit);
-        } catch (IllegalStateException notStarted) {
-            ledger.initialise(tenant, key, count.getAsLong());
-            return ledger.tryAdd(tenant, key, amount, limit);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                OptionalLong added = ledger.tryAdd(tenant, key, amount, limit);
+                if (added.isPresent() || attempt == MAX_ATTEMPTS) {
+                    return added;
+                }
+                OptionalLong held = ledger.get(tenant, key);
+                if (held.isPresent() && held.getAsLong() + amount > limit) {
+                    return OptionalLong.empty();
+                }
+            } catch (IllegalStateException notStarted) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw notStarted;
+                }
+                ledger.initialise(tenant, key, count.getAsLong());
+            }
         }
     }
 

@@ -272,6 +272,59 @@ class TenantQuotasTest {
         assertThat(ledger.counts(BRAVO)).isEmpty();
     }
 
+    @Test
+    @DisplayName("a ledger that says full for an add that fits (it met a count started meanwhile) is asked again")
+    void aFalseFullIsTriedAgain() {
+        java.util.concurrent.atomic.AtomicInteger falseFulls = new java.util.concurrent.atomic.AtomicInteger(1);
+        QuotaLedger racing = new QuotaLedger() {
+            @Override
+            public OptionalLong get(TenantId tenant, String key) {
+                return ledger.get(tenant, key);
+            }
+
+            @Override
+            public Map<String, Long> counts(TenantId tenant) {
+                return ledger.counts(tenant);
+            }
+
+            @Override
+            public long initialise(TenantId tenant, String key, long value) {
+                return ledger.initialise(tenant, key, value);
+            }
+
+            @Override
+            public OptionalLong tryAdd(TenantId tenant, String key, long amount, long limit) {
+                // the first add found no count, and the count a concurrent writer started is there by now
+                if (falseFulls.getAndDecrement() > 0) {
+                    ledger.initialise(tenant, key, 0);
+                    return OptionalLong.empty();
+                }
+                return ledger.tryAdd(tenant, key, amount, limit);
+            }
+
+            @Override
+            public OptionalLong add(TenantId tenant, String key, long delta) {
+                return ledger.add(tenant, key, delta);
+            }
+
+            @Override
+            public boolean compareAndSet(TenantId tenant, String key, long expected, long value) {
+                return ledger.compareAndSet(tenant, key, expected, value);
+            }
+
+            @Override
+            public void forget(TenantId tenant) {
+                ledger.forget(tenant);
+            }
+        };
+        TenantQuotas quotas = TenantQuotas.builder(directory, racing).auditSink(audit)
+                .tier("free", Quota.items("cards", 3)).build();
+        register(ACME, "free", Map.of());
+        quotas.reserve(ACME, "cards", 1, 0, () -> 0).settle(1);
+        assertThat(ledger.get(ACME, "items:cards")).hasValue(1);
+        assertThat(audit.events()).isEmpty();
+    }
+
     private static TenantUsage usage(Map<String, Resource> resources) {
         return new TenantUsage(ACME, SHARED, resources, Instant.now());
     }
