@@ -269,21 +269,11 @@ public final class JdbcMoveBenchmark implements AutoCloseable {
         if (done.step() != LifecycleOperation.Step.DONE) {
             throw new IllegalStateException("The move ended at " + done.step());
         }
-        Map<String, MoveClocks.Reading> phases = new LinkedHashMap<>();
-        for (TimedDataStore.Call call : store.calls()) {
-            boolean atSource = call.placement().equals(from);
-            String phase = switch (call.method()) {
-                case "digest" -> atSource ? MoveRun.DIGEST_SOURCE : MoveRun.VERIFY;
-                case "copy" -> MoveRun.COPY;
-                case "erase" -> atSource ? MoveRun.ERASE_SOURCE : MoveRun.PREPARE_TARGET;
-                default -> MoveRun.PREPARE_TARGET;
-            };
-            phases.merge(phase, call.cost(), MoveClocks.Reading::plus);
-            TenantDigest digest = call.digest();
-            if (digest != null && atSource && from.equals(SOURCE)) {
+        Map<String, MoveClocks.Reading> phases = MoveRun.phases(store.calls(), from, digest -> {
+            if (from.equals(SOURCE)) {
                 sourceDigests.put(tenant, digest);
             }
-        }
+        });
         MoveRun run = new MoveRun(side, round, tenant, copied[0], copied[1], total, phases, used);
         run.print(System.out, "rows");
         return run;

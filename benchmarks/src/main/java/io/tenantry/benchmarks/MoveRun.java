@@ -1,9 +1,14 @@
 package io.tenantry.benchmarks;
 
+import io.tenantry.Placement;
+import io.tenantry.TenantDigest;
 import io.tenantry.TenantId;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One measured run of {@link MongoMoveBenchmark} or {@link JdbcMoveBenchmark}: a Tenantry move, or a raw copy
@@ -43,6 +48,30 @@ record MoveRun(Side side, int round, TenantId tenant, long items, long bytes, Mo
         Side(String label) {
             this.label = label;
         }
+    }
+
+    /**
+     * Attributes a move's data-store calls to its phases, by method and by whether they ran at the source
+     * {@code from}, handing each digest of the source to {@code sourceDigest}.
+     */
+    static Map<String, MoveClocks.Reading> phases(List<TimedDataStore.Call> calls, Placement from,
+            Consumer<TenantDigest> sourceDigest) {
+        Map<String, MoveClocks.Reading> phases = new LinkedHashMap<>();
+        for (TimedDataStore.Call call : calls) {
+            boolean atSource = call.placement().equals(from);
+            String phase = switch (call.method()) {
+                case "digest" -> atSource ? DIGEST_SOURCE : VERIFY;
+                case "copy" -> COPY;
+                case "erase" -> atSource ? ERASE_SOURCE : PREPARE_TARGET;
+                default -> PREPARE_TARGET;
+            };
+            phases.merge(phase, call.cost(), MoveClocks.Reading::plus);
+            TenantDigest digest = call.digest();
+            if (digest != null && atSource) {
+                sourceDigest.accept(digest);
+            }
+        }
+        return phases;
     }
 
     /** Returns how a run is named in the flight recorder's {@link MovePhaseEvent}s: side and round. */
